@@ -110,7 +110,7 @@ class ServerStartupTest {
     void servesHealthOnThePort() throws Exception {
         ServerSettings s = ServerSettings.from(new String[]{"--port", "1", "--config", dir.toString()}, Map.of());
         ServerSettings anyPort = new ServerSettings(0, s.configDir(), dir, s.databaseUrl(), s.kafkaBootstrapServers(), "INFO",
-                s.bufferSize(), s.apiToken(), false);
+                s.bufferSize(), s.apiToken(), false, dir.resolve("plugins"));
         try (EtlServer server = new EtlServer(anyPort, ConfigFiles.Loaded.empty()).start()) {
             HttpResponse<String> r = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + "/health")).build(),

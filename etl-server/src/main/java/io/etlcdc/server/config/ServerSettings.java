@@ -24,10 +24,11 @@ import java.util.Set;
  * @param bufferSize            {@code BUFFER_SIZE}, default 10000 events
  * @param apiToken              {@code ETL_API_TOKEN}: when set, mutating endpoints need {@code Authorization: Bearer <token>}
  * @param demo                  {@code --demo}: start on embedded defaults with sample data
+ * @param pluginsDir            {@code ETL_PLUGINS_DIR}, default {@code ./plugins}: connector jars loaded at start
  */
 public record ServerSettings(int port, Path configDir, Path dataDir, Optional<String> databaseUrl,
                              Optional<String> kafkaBootstrapServers, String logLevel, int bufferSize,
-                             Optional<String> apiToken, boolean demo) {
+                             Optional<String> apiToken, boolean demo, Path pluginsDir) {
 
     private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
@@ -75,7 +76,8 @@ public record ServerSettings(int port, Path configDir, Path dataDir, Optional<St
             throw new ConfigException("cannot start etl-server", errors);
         }
         return new ServerSettings(portNumber, Path.of(configDir), Path.of(env.getOrDefault("ETL_DATA_DIR", "data")), databaseUrl,
-                nonBlank(env.get("KAFKA_BOOTSTRAP_SERVERS")), level, buffer, nonBlank(env.get("ETL_API_TOKEN")), demo);
+                nonBlank(env.get("KAFKA_BOOTSTRAP_SERVERS")), level, buffer, nonBlank(env.get("ETL_API_TOKEN")), demo,
+                Path.of(env.getOrDefault("ETL_PLUGINS_DIR", "plugins")));
     }
 
     static String usage() {
@@ -104,6 +106,6 @@ public record ServerSettings(int port, Path configDir, Path dataDir, Optional<St
         return "ServerSettings[port=" + port + ", configDir=" + configDir + ", dataDir=" + dataDir + ", databaseUrl="
                 + databaseUrl.map(io.etlcdc.core.config.Secrets::maskText).orElse("(embedded)") + ", kafka="
                 + kafkaBootstrapServers.orElse("-") + ", logLevel=" + logLevel + ", bufferSize=" + bufferSize
-                + ", apiToken=" + (apiToken.isPresent() ? "****" : "(none)") + ", demo=" + demo + "]";
+                + ", apiToken=" + (apiToken.isPresent() ? "****" : "(none)") + ", demo=" + demo + ", plugins=" + pluginsDir + "]";
     }
 }
