@@ -119,7 +119,8 @@ public final class PipelineManager implements AutoCloseable {
         }
         ownership.acquireOrRenew();
         reconcile();
-        loop = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        // renewal on its own thread, so that a slow reconcile (a sink restart) never lets the lease lapse
+        loop = java.util.concurrent.Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "etl-reconciler");
             t.setDaemon(true);
             return t;
@@ -127,6 +128,12 @@ public final class PipelineManager implements AutoCloseable {
         loop.scheduleWithFixedDelay(() -> {
             try {
                 ownership.acquireOrRenew();
+            } catch (RuntimeException e) {
+                LOG.warn("renewing pipeline ownership failed: {}", e.toString());
+            }
+        }, ownership.renewEvery().toMillis(), ownership.renewEvery().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        loop.scheduleWithFixedDelay(() -> {
+            try {
                 reconcile();
             } catch (RuntimeException e) {
                 LOG.warn("reconciling the pipeline failed: {}", e.toString());
