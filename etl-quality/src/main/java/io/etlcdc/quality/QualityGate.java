@@ -171,7 +171,7 @@ public final class QualityGate implements Transform {
         synchronized (writeLock) {
             RuleSet current = ruleSet;
             List<ConfigError> errors = new ArrayList<>();
-            List<CompiledRule> next = compileAll(compiler, rules, current.rules(), errors);
+            List<CompiledRule> next = compileAll(compiler, rules, current.rules(), Set.of(), errors);
             if (!errors.isEmpty()) {
                 throw new ConfigException("quality rules", errors);
             }
@@ -184,7 +184,7 @@ public final class QualityGate implements Transform {
 
     /** Compiles a rule list, reusing unchanged compiled rules; adds every problem (and duplicate ids) to {@code errors}. */
     private static List<CompiledRule> compileAll(RuleCompiler compiler, List<QualityRule> rules, List<CompiledRule> reusable,
-                                                 List<ConfigError> errors) {
+                                                 Set<Integer> malformed, List<ConfigError> errors) {
         Map<QualityRule, CompiledRule> unchanged = new HashMap<>();
         reusable.forEach(r -> unchanged.put(r.rule(), r));
         List<CompiledRule> out = new ArrayList<>(rules.size());
@@ -192,7 +192,7 @@ public final class QualityGate implements Transform {
         for (int i = 0; i < rules.size(); i++) {
             QualityRule rule = Objects.requireNonNull(rules.get(i), "rule");
             CompiledRule compiled = unchanged.get(rule);
-            if (compiled == null) {
+            if (compiled == null && !malformed.contains(i)) {
                 compiled = compiler.compile(rule, "rules[" + i + "].", errors);
             }
             if (rule.ruleId() != null && !ids.add(rule.ruleId())) {
@@ -498,11 +498,14 @@ public final class QualityGate implements Transform {
                     : ExpressionEngines.lookup(expressionLanguage, classLoader));
             List<ConfigError> errors = new ArrayList<>();
             List<QualityRule> all = new ArrayList<>();
+            Set<Integer> malformed = Set.of();
             if (rulesFile != null) {
-                all.addAll(QualityRules.readDocument(QualityRules.read(rulesFile), errors));
+                QualityRules.Document doc = QualityRules.readDocument(QualityRules.read(rulesFile), errors);
+                all.addAll(doc.rules());
+                malformed = doc.malformed();
             }
             all.addAll(rules);
-            List<CompiledRule> compiled = errors.isEmpty() ? compileAll(compiler, all, List.of(), errors) : List.of();
+            List<CompiledRule> compiled = compileAll(compiler, all, List.of(), malformed, errors);
             if (!errors.isEmpty()) {
                 throw new ConfigException(rulesFile != null ? rulesFile.toString() : "quality rules", errors);
             }

@@ -100,22 +100,28 @@ public final class QualityRules {
 
     static List<QualityRule> parseYaml(String yaml, String origin, RuleCompiler compiler) {
         List<ConfigError> errors = new ArrayList<>();
-        List<QualityRule> rules = readDocument(yaml, errors);
-        if (errors.isEmpty()) {
-            validateAll(rules, compiler, errors);
-        }
+        Document doc = readDocument(yaml, errors);
+        validateAll(doc, compiler, errors);
         if (!errors.isEmpty()) {
             throw new ConfigException(origin, errors);
         }
-        return rules;
+        return doc.rules();
     }
 
+    /**
+     * The rules of a document; {@code malformed} holds the indexes of rules that had structural problems
+     * (already reported), which validation skips so that each problem is reported once.
+     */
+    record Document(List<QualityRule> rules, Set<Integer> malformed) {}
+
     /** Adds every problem of a rule list (each rule, and duplicate ids) to {@code errors}, keys prefixed {@code rules[i].}. */
-    static void validateAll(List<QualityRule> rules, RuleCompiler compiler, List<ConfigError> errors) {
+    static void validateAll(Document doc, RuleCompiler compiler, List<ConfigError> errors) {
         Set<String> ids = new HashSet<>();
-        for (int i = 0; i < rules.size(); i++) {
-            QualityRule rule = rules.get(i);
-            compiler.compile(rule, "rules[" + i + "].", errors);
+        for (int i = 0; i < doc.rules().size(); i++) {
+            QualityRule rule = doc.rules().get(i);
+            if (!doc.malformed().contains(i)) {
+                compiler.compile(rule, "rules[" + i + "].", errors);
+            }
             if (rule.ruleId() != null && !ids.add(rule.ruleId())) {
                 errors.add(new ConfigError("rules[" + i + "].rule_id", rule.ruleId(), "duplicate rule id"));
             }
@@ -123,21 +129,21 @@ public final class QualityRules {
     }
 
     /** The rules of a document, adding a problem for each structural error (not validated). */
-    static List<QualityRule> readDocument(String yaml, List<ConfigError> errors) {
+    static Document readDocument(String yaml, List<ConfigError> errors) {
         Object doc;
         try {
             doc = yaml == null || yaml.isBlank() ? null : YAML.readValue(yaml, Object.class);
         } catch (JsonProcessingException e) {
             errors.add(new ConfigError("(document)", null, "not valid YAML: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr())));
-            return List.of();
+            return new Document(List.of(), Set.of());
         }
         if (doc == null) {
-            return List.of();
+            return new Document(List.of(), Set.of());
         }
         if (!(doc instanceof Map<?, ?> top)) {
             errors.add(new ConfigError("(document)", null, "expected a mapping with a 'rules' list"));
-            return List.of();
+            return new Document(List.of(), Set.of());
         }
         for (Object key : top.keySet()) {
             if (!"rules".equals(key)) {
@@ -146,24 +152,31 @@ public final class QualityRules {
         }
         Object list = top.get("rules");
         if (list == null) {
-            return List.of();
+            return new Document(List.of(), Set.of());
         }
         if (!(list instanceof List<?> entries)) {
             errors.add(new ConfigError("rules", null, "expected a list of rules"));
-            return List.of();
+            return new Document(List.of(), Set.of());
         }
         List<QualityRule> rules = new ArrayList<>(entries.size());
+        Set<Integer> malformed = new HashSet<>();
         for (int i = 0; i < entries.size(); i++) {
             Object entry = entries.get(i);
             if (!(entry instanceof Map<?, ?> m)) {
                 errors.add(new ConfigError("rules[" + i + "]", null, "expected a mapping with rule_id, check, ..."));
+                malformed.add(i);
+                rules.add(new QualityRule(null, null, null, null, null, null, null, null));
                 continue;
             }
             @SuppressWarnings("unchecked")
             Map<String, ?> fields = (Map<String, ?>) m;
+            int before = errors.size();
             rules.add(read(fields, "rules[" + i + "].", errors));
+            if (errors.size() > before) {
+                malformed.add(i);
+            }
         }
-        return rules;
+        return new Document(rules, malformed);
     }
 
     /** Reads the fields of one rule, adding a problem for each unknown key or value of the wrong kind. */
