@@ -309,6 +309,16 @@ class ChecksTest {
         }
 
         @Test
+        void fractionsAndHugeNumbers() {
+            QualityRule r = rule("rate", "allowed_values", "rate", "values", List.of(0.5, 1.5, new BigInteger("123456789012345678901234567890")));
+            assertPasses(r, 0.5, new BigDecimal("1.50"), 1.5f, new BigInteger("123456789012345678901234567890"),
+                    new BigDecimal("123456789012345678901234567890.0"));
+            assertFails(r, 1.0, "is not one of");
+            assertFails(r, 1, "is not one of");
+            assertFails(r, new BigInteger("123456789012345678901234567891"), "is not one of");
+        }
+
+        @Test
         void booleans() {
             QualityRule r = rule("flag", "allowed_values", "flag", "values", List.of(true));
             assertPasses(r, true);

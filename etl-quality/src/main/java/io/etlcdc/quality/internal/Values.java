@@ -190,7 +190,10 @@ public final class Values {
         return null;
     }
 
-    /** Whole numbers as Long (so that 1, 1L and 1.0m compare equal), other values unchanged. */
+    /**
+     * Whole numbers as Long (BigInteger beyond the long range), fractions as Double, so that 1, 1L, 1.0
+     * and 1.00m compare equal; other values unchanged.
+     */
     public static Object normalize(Object v) {
         if (v instanceof Long) {
             return v;
@@ -199,15 +202,12 @@ public final class Values {
             return ((Number) v).longValue();
         }
         if (v instanceof BigInteger b) {
-            return b.bitLength() < 64 ? (Object) b.longValue() : new BigDecimal(b);
+            return b.bitLength() < 64 ? (Object) b.longValue() : b;
         }
         if (v instanceof BigDecimal d) {
             if (isIntegral(d)) {
-                try {
-                    return d.longValueExact();
-                } catch (ArithmeticException e) {
-                    return d.stripTrailingZeros();
-                }
+                BigInteger whole = d.toBigIntegerExact();
+                return whole.bitLength() < 64 ? (Object) whole.longValue() : whole;
             }
             return d.doubleValue();
         }
