@@ -70,6 +70,31 @@ public final class QualityRules {
     }
 
     /**
+     * Rules from parsed objects (the {@code rules:} list of a config file already read as YAML or JSON),
+     * refusing unknown keys and values of the wrong kind, and validated; keys in errors are prefixed
+     * {@code rules[i].}.
+     *
+     * @throws ConfigException listing every problem, including duplicate rule ids
+     */
+    public static List<QualityRule> fromMaps(List<? extends Map<String, ?>> maps) {
+        List<ConfigError> errors = new ArrayList<>();
+        List<QualityRule> rules = new ArrayList<>(maps.size());
+        Set<Integer> malformed = new HashSet<>();
+        for (int i = 0; i < maps.size(); i++) {
+            int before = errors.size();
+            rules.add(read(maps.get(i), "rules[" + i + "].", errors));
+            if (errors.size() > before) {
+                malformed.add(i);
+            }
+        }
+        validateAll(new Document(rules, malformed), DEFAULT_COMPILER, errors);
+        if (!errors.isEmpty()) {
+            throw new ConfigException("quality rules", errors);
+        }
+        return rules;
+    }
+
+    /**
      * The rules of a {@code quality.yaml} document, validated.
      *
      * @param origin names the document in errors, e.g. the file path

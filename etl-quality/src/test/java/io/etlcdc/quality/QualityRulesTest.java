@@ -192,6 +192,18 @@ class QualityRulesTest {
     }
 
     @Test
+    void fromMapsReadsAListAsTheServerLoadsItAndNamesEachEntry() {
+        List<QualityRule> rules = QualityRules.fromMaps(List.of(
+                Map.of("rule_id", "a", "field", "x", "check", "not_null"),
+                Map.of("rule_id", "b", "field", "x", "check", "range", "parameters", Map.of("min", 1))));
+        assertThat(rules).extracting(QualityRule::ruleId).containsExactly("a", "b");
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> QualityRules.fromMaps(List.of(
+                Map.of("rule_id", "a", "field", "x", "check", "not_null", "extra", 1),
+                Map.of("rule_id", "a", "field", "x", "check", "nope"))));
+        assertThat(keysToMessages(e)).containsOnlyKeys("rules[0].extra", "rules[1].check", "rules[1].rule_id");
+    }
+
+    @Test
     void validateListsEveryProblemOfOneRule() {
         assertThat(QualityRules.validate(rule("ok", "pattern", "email", "regex", "^.+@.+$"))).isEmpty();
         List<ConfigError> errors = QualityRules.validate(new QualityRule(null, null, null, null, null, null, "loud", "shout"));
