@@ -109,7 +109,7 @@ public final class QualityGate implements Transform {
     /** One descriptor per rule, kind {@code quality}, for lineage. */
     @Override
     public List<RuleDescriptor> rules() {
-        return ruleSet.rules().stream().map(CompiledRule::descriptor).toList();
+        return ruleSet.descriptors();
     }
 
     /** Every problem with a rule, validated with this gate's expression engine; empty when valid. */

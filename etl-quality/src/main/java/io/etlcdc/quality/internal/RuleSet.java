@@ -1,6 +1,7 @@
 package io.etlcdc.quality.internal;
 
 import io.etlcdc.core.annotation.Internal;
+import io.etlcdc.core.spi.RuleDescriptor;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,12 +21,14 @@ public final class RuleSet {
     public record Plan(String asset, CompiledRule[] rules, int[] slots, WindowedCounters assetCounters) {}
 
     private final List<CompiledRule> rules;
+    private final List<RuleDescriptor> descriptors;
     private final WindowedCounters[] ruleCounters;
     private final QualityMetrics metrics;
     private final Map<String, Map<String, Plan>> plans = new ConcurrentHashMap<>();
 
     public RuleSet(List<CompiledRule> rules, QualityMetrics metrics) {
         this.rules = List.copyOf(rules);
+        this.descriptors = this.rules.stream().map(CompiledRule::descriptor).toList();
         this.metrics = metrics;
         this.ruleCounters = new WindowedCounters[this.rules.size()];
         for (int i = 0; i < ruleCounters.length; i++) {
@@ -35,6 +38,11 @@ public final class RuleSet {
 
     public List<CompiledRule> rules() {
         return rules;
+    }
+
+    /** One lineage descriptor per rule, built once (the pipeline asks for them every batch). */
+    public List<RuleDescriptor> descriptors() {
+        return descriptors;
     }
 
     public int size() {
