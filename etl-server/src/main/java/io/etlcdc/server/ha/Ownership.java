@@ -25,6 +25,11 @@ public interface Ownership extends AutoCloseable {
     /** Who owns the pipeline now and until when (for status pages). */
     Optional<Lease> current();
 
+    /** How often {@link #acquireOrRenew()} must run to keep ownership. */
+    default java.time.Duration renewEvery() {
+        return java.time.Duration.ofSeconds(5);
+    }
+
     /** Gives ownership up so that another replica can take over at once. */
     void release();
 

@@ -63,6 +63,12 @@ public final class PipelineLease implements Ownership {
         return ttl;
     }
 
+    /** A quarter of the TTL: two renewals may fail before this replica stops acting as owner. */
+    @Override
+    public Duration renewEvery() {
+        return ttl.dividedBy(4);
+    }
+
     @Override
     public synchronized boolean acquireOrRenew() {
         long started = System.nanoTime();

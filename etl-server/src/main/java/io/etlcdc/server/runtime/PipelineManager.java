@@ -74,6 +74,8 @@ public final class PipelineManager implements AutoCloseable {
     private final List<PipelineListener> listeners = new ArrayList<>();
 
     private final Ownership ownership;
+    /** True when several replicas may share the state database (ownership is a lease). */
+    private final boolean shared;
     private final Map<String, Long> appliedSourceGenerations = new LinkedHashMap<>();
     private Pipeline pipeline;
     private long appliedPipelineGeneration = -1;
@@ -103,6 +105,7 @@ public final class PipelineManager implements AutoCloseable {
         this.declaredSources = byId(p.declaredSources());
         this.declaredSinks = byId(p.declaredSinks());
         this.ownership = p.ownership();
+        this.shared = !(p.ownership().current().map(l -> l.expiresAt() == null).orElse(false));
     }
 
     /**
@@ -116,7 +119,8 @@ public final class PipelineManager implements AutoCloseable {
         }
         ownership.acquireOrRenew();
         reconcile();
-        loop = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        // renewal on its own thread, so that a slow reconcile (a sink restart) never lets the lease lapse
+        loop = java.util.concurrent.Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "etl-reconciler");
             t.setDaemon(true);
             return t;
@@ -124,6 +128,12 @@ public final class PipelineManager implements AutoCloseable {
         loop.scheduleWithFixedDelay(() -> {
             try {
                 ownership.acquireOrRenew();
+            } catch (RuntimeException e) {
+                LOG.warn("renewing pipeline ownership failed: {}", e.toString());
+            }
+        }, ownership.renewEvery().toMillis(), ownership.renewEvery().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        loop.scheduleWithFixedDelay(() -> {
+            try {
                 reconcile();
             } catch (RuntimeException e) {
                 LOG.warn("reconciling the pipeline failed: {}", e.toString());
@@ -380,6 +390,7 @@ public final class PipelineManager implements AutoCloseable {
                 appliedSourceGenerations.remove(id);
             }
         }
+        publishStatus();
         definitions.list(Kind.SNAPSHOT_REQUEST).forEach((requestId, body) -> {
             definitions.delete(Kind.SNAPSHOT_REQUEST, requestId);
             String source = String.valueOf(body.get("source"));
@@ -392,6 +403,29 @@ public final class PipelineManager implements AutoCloseable {
                 audit.record("system", "source.snapshot.failed", source, Map.of("error", String.valueOf(ex.getMessage())));
             }
         });
+    }
+
+    /**
+     * The pipeline status as the owner last published it (every reconcile), for replicas that do not
+     * run the pipeline themselves; empty in single-replica mode or before the first publication.
+     */
+    public Optional<Map<String, Object>> publishedStatus() {
+        return definitions.get(Kind.STATUS, "pipeline");
+    }
+
+    private void publishStatus() {
+        if (!shared || pipeline == null) {
+            return;
+        }
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> body = io.etlcdc.core.json.EtlJson.mapper().convertValue(pipeline.status(), Map.class);
+            body.put("published_by", ownership.replicaId());
+            body.put("published_at", clock.instant().toString());
+            definitions.put(Kind.STATUS, "pipeline", body);
+        } catch (RuntimeException e) {
+            LOG.debug("could not publish the pipeline status: {}", e.toString());
+        }
     }
 
     public synchronized boolean isRunning() {
