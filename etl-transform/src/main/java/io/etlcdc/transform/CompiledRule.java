@@ -33,6 +33,13 @@ abstract class CompiledRule {
 
     final RuleDefinition definition;
     final RuleDescriptor descriptor;
+    /** Outcomes of the batch in progress: plain fields, touched only by the pipeline thread. */
+    long batchApplied;
+    long batchFiltered;
+    long batchFailed;
+    private final java.util.concurrent.atomic.LongAdder applied = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder filtered = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder failed = new java.util.concurrent.atomic.LongAdder();
 
     CompiledRule(RuleDefinition definition) {
         this.definition = definition;
@@ -62,6 +69,21 @@ abstract class CompiledRule {
      * when dropped. Throws when the record cannot be processed.
      */
     abstract Map<String, Object> apply(ChangeEvent event, Map<String, Object> row);
+
+    /** Makes this batch's outcome counts visible to {@link #stats()} readers; once per batch. */
+    final void publishCounts() {
+        applied.add(batchApplied);
+        filtered.add(batchFiltered);
+        failed.add(batchFailed);
+        batchApplied = 0;
+        batchFiltered = 0;
+        batchFailed = 0;
+    }
+
+    /** Records this rule ran on, filtered out, and failed on, since it was added. */
+    final RuleStats stats() {
+        return new RuleStats(applied.sum(), filtered.sum(), failed.sum());
+    }
 
     /** Writes this batch's state changes, once per batch. */
     void flush() {

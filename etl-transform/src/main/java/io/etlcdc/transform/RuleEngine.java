@@ -267,7 +267,10 @@ public final class RuleEngine implements Transform {
                 process(active, event, out);
             }
         } finally {
-            for (CompiledRule r : active) r.flush();
+            for (CompiledRule r : active) {
+                r.flush();
+                r.publishCounts();
+            }
         }
     }
 
@@ -284,7 +287,9 @@ public final class RuleEngine implements Transform {
             if (!rule.appliesTo(event) || !rule.hasSourceFields(row)) continue;
             try {
                 row = rule.apply(event, row);
+                rule.batchApplied++;
             } catch (RuntimeException e) {
+                rule.batchFailed++;
                 Map<String, Object> details = new LinkedHashMap<>();
                 details.put("rule_id", rule.definition.ruleId());
                 details.put("rule_type", rule.definition.ruleType());
@@ -293,6 +298,7 @@ public final class RuleEngine implements Transform {
                 return;
             }
             if (row == CompiledRule.FILTERED) {
+                rule.batchFiltered++;
                 out.filter(event, rule.definition.ruleId());
                 return;
             }
@@ -338,6 +344,15 @@ public final class RuleEngine implements Transform {
         }
         @Override public void failSource(String sourceId, String reason) { result = new PreviewResult(null, false, null, reason); }
         @Override public void failPipeline(String reason) { result = new PreviewResult(null, false, null, reason); }
+    }
+
+    /** Per rule id, in run order: records the rule ran on, filtered out and failed on since it was added. */
+    public Map<String, RuleStats> stats() {
+        Map<String, RuleStats> out = new LinkedHashMap<>();
+        for (CompiledRule r : rules.get()) {
+            out.put(r.definition.ruleId(), r.stats());
+        }
+        return out;
     }
 
     @Override

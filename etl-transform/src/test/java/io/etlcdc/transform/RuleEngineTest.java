@@ -69,6 +69,21 @@ class RuleEngineTest {
     }
 
     @Test
+    void countsWhatEachRuleDidPerBatch() {
+        RuleEngine engine = RuleEngine.builder().rules(RuleFiles.parse(SPEC_YAML)).build();
+        engine.apply(List.of(
+                insert("users", 1, row("email", "a@b.c", "phone", "5551234", "price", 1, "tax", 1, "status", "active")),
+                insert("users", 2, row("email", "e@f.g", "phone", "5551234", "price", "abc", "tax", 1, "status", "active")),
+                insert("users", 3, row("email", "c@d.e", "phone", "5551234", "price", 1, "tax", 1, "status", "inactive"))),
+                new RecordingCollector());
+        Map<String, RuleStats> stats = engine.stats();
+        assertThat(stats.get("mask_pii")).isEqualTo(new RuleStats(3, 0, 0));
+        assertThat(stats.get("total")).as("'abc' + 1 is a TypeError").isEqualTo(new RuleStats(2, 0, 1));
+        assertThat(stats.get("active_only")).as("the failed record never reached it").isEqualTo(new RuleStats(2, 1, 0));
+        assertThat(stats.get("sum_amounts")).as("its source fields are absent: it did not run").isEqualTo(new RuleStats(0, 0, 0));
+    }
+
+    @Test
     void maskEmailExampleFromTheApiSection() {
         RuleEngine engine = RuleEngine.builder().rule(RuleDefinition.of("mask_email", "Mask Email Addresses", "map",
                 List.of("email"), "masked_email", "{{ email.split(\"@\")[0][:3] }}***@{{ email.split(\"@\")[1] }}", null)).build();
