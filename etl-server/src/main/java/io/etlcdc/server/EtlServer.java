@@ -149,6 +149,7 @@ public final class EtlServer implements AutoCloseable {
                 Map<String, Object> h = health();
                 ctx.status("UP".equals(h.get("status")) ? 200 : 503).json(h);
             });
+            cfg.routes.get("/api/docs", ctx -> ctx.redirect("/api/docs/index.html"));
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             pipelineApi.register(cfg.routes);
             rulesApi.register(cfg.routes);
