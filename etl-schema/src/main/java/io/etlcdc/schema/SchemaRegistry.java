@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The schema registry: subjects (one per captured table, {@code <source_id>_<table>}, or any name a user
@@ -38,7 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SchemaRegistry {
     private static final int MAX_SUBJECT_LENGTH = 255;
-    private static final int REGISTER_ATTEMPTS = 5;
+    private static final int REGISTER_ATTEMPTS = 30;
 
     private final SchemaStore store;
     private final Clock clock;
@@ -107,7 +108,9 @@ public final class SchemaRegistry {
                 if (store.addVersion(subject, next, id, clock.instant())) {
                     return new RegisterSchemaResponse(subject, next, id);
                 }
-                // another process registered a version meanwhile: check again against it
+                // another process registered a version meanwhile: check again against it, after a random pause
+                // so that two writers racing for the same number do not keep colliding
+                backOff(attempt);
             }
         }
         throw new EtlException(ErrorCode.CONFLICT, "subject '" + subject + "' kept changing while registering; try again");
@@ -320,6 +323,15 @@ public final class SchemaRegistry {
     }
 
     // ---- helpers ------------------------------------------------------------------------------
+
+    private static void backOff(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(1, 2L + Math.min(attempt, 10) * 5L));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EtlException(ErrorCode.CONFLICT, "interrupted while registering a schema");
+        }
+    }
 
     private static String checkSubject(String subject) {
         if (subject == null || subject.isBlank()) {
