@@ -3,9 +3,11 @@ package io.etlcdc.schema;
 import io.etlcdc.core.error.ConfigException;
 import io.etlcdc.core.error.ErrorCode;
 import io.etlcdc.core.error.EtlException;
+import io.etlcdc.core.spi.ProviderContext;
 import io.etlcdc.schema.CompatibilityChecker.Direction;
 import io.etlcdc.schema.CompatibilityChecker.Existing;
 import io.etlcdc.schema.store.InMemorySchemaStore;
+import io.etlcdc.schema.store.JdbcSchemaStore;
 import io.etlcdc.schema.store.SchemaStore;
 import io.etlcdc.schema.store.StoredSchema;
 import io.etlcdc.schema.store.StoredVersion;
@@ -54,6 +56,17 @@ public final class SchemaRegistry {
     public SchemaRegistry(SchemaStore store, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * The registry a host builds for a component: on the state database when the context offers a
+     * {@link javax.sql.DataSource} service (the server's H2 file database, or PostgreSQL with
+     * {@code DATABASE_URL}), otherwise in memory.
+     */
+    public static SchemaRegistry create(ProviderContext context) {
+        Optional<javax.sql.DataSource> dataSource = context.service(javax.sql.DataSource.class);
+        SchemaStore store = dataSource.<SchemaStore>map(JdbcSchemaStore::new).orElseGet(InMemorySchemaStore::new);
+        return new SchemaRegistry(store, context.clock());
     }
 
     /** A registry that keeps nothing across restarts. */

@@ -167,8 +167,16 @@ public final class SchemaTracker implements Transform {
         if (l != null && l.collection.equals(e.collection()) && l.sourceId.equals(e.sourceId())) {
             return l;
         }
-        TableState st = tables.computeIfAbsent(e.sourceId(), k -> new HashMap<>())
-                .computeIfAbsent(e.collection(), c -> new TableState(e.sourceId(), c, naming.subject(e.sourceId(), c)));
+        Map<String, TableState> ofSource = tables.get(e.sourceId());
+        if (ofSource == null) {
+            ofSource = new HashMap<>();
+            tables.put(e.sourceId(), ofSource);
+        }
+        TableState st = ofSource.get(e.collection());
+        if (st == null) {
+            st = new TableState(e.sourceId(), e.collection(), naming.subject(e.sourceId(), e.collection()));
+            ofSource.put(e.collection(), st);
+        }
         last = st;
         return st;
     }

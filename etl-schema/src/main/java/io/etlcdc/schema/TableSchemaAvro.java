@@ -149,7 +149,7 @@ public final class TableSchemaAvro {
                 continue;
             }
             if (old.type() != c.type() || !Objects.equals(old.precision(), c.precision()) || !Objects.equals(old.scale(), c.scale())
-                    || !Objects.equals(old.sourceType(), c.sourceType())) {
+                    || (old.sourceType() != null && c.sourceType() != null && !old.sourceType().equals(c.sourceType()))) {
                 out.add("column '" + c.name() + "' type changed from " + typeText(old) + " to " + typeText(c));
             }
             if (old.nullable() != c.nullable()) {
