@@ -115,6 +115,12 @@ final class CompatibilityChecker {
     }
 
     private static Incompatibility typeMismatch(Schema reader, Schema writer, String path, Direction d) {
+        String what0 = path.isEmpty() ? "the schema" : "field '" + path + "'";
+        if (writer.getType() == Schema.Type.NULL) {
+            // a null branch of the writer's union that the reader has no room for
+            return new Incompatibility(display(path), what0 + (d.readerIsNewer() ? " no longer accepts null: " : " became nullable: ")
+                    + d.reader() + " expects " + describe(reader) + " and cannot read the nulls written with " + d.writer());
+        }
         String from = describe(d.readerIsNewer() ? writer : reader);
         String to = describe(d.readerIsNewer() ? reader : writer);
         String what = path.isEmpty() ? "the schema" : "field '" + path + "'";

@@ -249,6 +249,11 @@ public final class SchemaTracker implements Transform {
             return null;
         } catch (EtlException e) {
             return "schema registry unavailable for subject '" + subject + "' (" + st.collection + "): " + e.getMessage();
+        } catch (RuntimeException e) {
+            // not transient: the same schema would fail the same way, so decide it as refused
+            st.reject(schema, "schema of " + st.collection + " cannot be handled under subject '" + subject + "': " + e);
+            LOG.warn("stopping source {}: {}", st.sourceId, st.rejection, e);
+            return null;
         }
     }
 

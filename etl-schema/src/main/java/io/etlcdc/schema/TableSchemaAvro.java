@@ -78,7 +78,7 @@ public final class TableSchemaAvro {
                         Schema.Field.NULL_DEFAULT_VALUE);
             } else {
                 Object def = c.defaultValue() == null ? null : avroDefault(c, type);
-                field = def == null ? new Schema.Field(fieldName, type) : new Schema.Field(fieldName, type, null, def);
+                field = def == null ? new Schema.Field(fieldName, type) : fieldWithDefault(fieldName, type, def);
             }
             if (!fieldName.equals(c.name())) {
                 field.addProp(COLUMN_PROP, c.name());
@@ -89,6 +89,15 @@ public final class TableSchemaAvro {
             fields.add(field);
         }
         return Schema.createRecord(name, null, namespace, false, fields);
+    }
+
+    /** A field with a default, or without one when Avro does not take the default for the type. */
+    private static Schema.Field fieldWithDefault(String name, Schema type, Object def) {
+        try {
+            return new Schema.Field(name, type, null, def);
+        } catch (RuntimeException notValidForTheType) {
+            return new Schema.Field(name, type);
+        }
     }
 
     /**

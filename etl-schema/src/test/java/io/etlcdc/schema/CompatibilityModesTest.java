@@ -144,6 +144,12 @@ class CompatibilityModesTest {
         });
         // a plain type turned optional: old data readable, new nulls not by old readers
         assertModes(record("U", field("v", q("string"))), record("U", field("v", optional(q("string")))), true, false);
+        assertThat(check(CompatibilityMode.FORWARD, record("U", field("v", q("string"))), record("U", field("v", optional(q("string")))))
+                .incompatibilities()).singleElement().satisfies(i -> {
+                    assertThat(i.path()).isEqualTo("v");
+                    assertThat(i.message()).isEqualTo("field 'v' became nullable: version 1 expects string and cannot read the nulls "
+                            + "written with the new schema");
+                });
     }
 
     @Test
