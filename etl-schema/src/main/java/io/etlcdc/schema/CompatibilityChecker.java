@@ -61,9 +61,7 @@ final class CompatibilityChecker {
     static List<Incompatibility> check(Schema reader, Schema writer, Direction d) {
         List<Incompatibility> out = new ArrayList<>();
         collect(reader, writer, "", d, out);
-        if (out.isEmpty()) {
-            logicalTypes(reader, writer, "", d, out, Collections.newSetFromMap(new IdentityHashMap<>()));
-        }
+        logicalTypes(reader, writer, "", d, out, Collections.newSetFromMap(new IdentityHashMap<>()));
         return out;
     }
 

@@ -210,6 +210,15 @@ class CompatibilityModesTest {
     }
 
     @Test
+    void everyProblemOfOneSchemaIsListed() {
+        String before = record("P", field("price", decimal(10, 2)), field("name", q("string")));
+        String after = record("P", field("price", decimal(10, 1)), field("name", q("bytes")), field("age", q("int")),
+                field("code", q("long")));
+        assertThat(check(CompatibilityMode.BACKWARD, before, after).incompatibilities()).extracting(Incompatibility::path)
+                .containsExactly("age", "code", "price");
+    }
+
+    @Test
     void backwardTransitiveChecksEveryEarlierVersionOfAChainOfThree() {
         String v1 = record("U", ID);
         String v2 = record("U", ID, field("name", q("string"), q("n/a")));
