@@ -17,6 +17,12 @@ import io.etlcdc.server.api.Auth;
 import io.etlcdc.server.api.Http;
 import io.etlcdc.server.api.PipelineApi;
 import io.etlcdc.server.api.RulesApi;
+import io.etlcdc.server.api.SchemaApi;
+import io.etlcdc.core.config.ConnectorDefinition;
+import io.etlcdc.core.spi.ProviderContext;
+import io.etlcdc.schema.SchemaChangePolicy;
+import io.etlcdc.schema.SchemaRegistry;
+import io.etlcdc.schema.SchemaTracker;
 import io.etlcdc.server.runtime.RuleSets;
 import io.etlcdc.transform.RuleDefinition;
 import io.etlcdc.transform.RuleEngine;
@@ -62,6 +68,8 @@ public final class EtlServer implements AutoCloseable {
     private final Instant startedAt = Instant.now();
     private Javalin app;
     private RuleSets ruleSets;
+    private SchemaRegistry schemaRegistry;
+    private SchemaTracker schemaTracker;
     private StateDatabase state;
     private PipelineManager manager;
     private ServerMetrics metrics;
@@ -129,14 +137,17 @@ public final class EtlServer implements AutoCloseable {
                         .rules(declaredRules(config)).build(),
                 QualityGate.builder().rules(QualityRules.fromMaps(config.qualityRules())).build(),
                 definitions, audit, declaredRules(config), QualityRules.fromMaps(config.qualityRules()));
-        PipelineManager.Stages stages = new PipelineManager.Stages(null, List.of(ruleSets.engine()), ruleSets.gate());
+        schemaRegistry = SchemaRegistry.create(ProviderContext.builder("schema-registry").service(DataSource.class, ds).build());
+        schemaTracker = SchemaTracker.builder(schemaRegistry).build();
+        PipelineManager.Stages stages = new PipelineManager.Stages(schemaTracker, List.of(ruleSets.engine()), ruleSets.gate());
         manager = new PipelineManager(new PipelineManager.Parts(registries, definitions, offsets,
                 stateStore, ds, deadLetters, null, audit, settings.dataDir(), settings.bufferSize(), clock,
-                () -> stages, config.sources(), config.sinks(), ownership, ruleSets::sync));
+                () -> stages, config.sources(), config.sinks(), ownership, ruleSets::sync, this::applyServerOptions));
         metrics = new ServerMetrics(manager, ruleSets);
         Auth auth = new Auth(settings.apiToken());
         PipelineApi pipelineApi = new PipelineApi(manager, audit);
         RulesApi rulesApi = new RulesApi(ruleSets);
+        SchemaApi schemaApi = new SchemaApi(schemaRegistry, audit);
         app = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson(EtlJson.mapper(), false));
             cfg.jetty.port = settings.port();
@@ -153,6 +164,7 @@ public final class EtlServer implements AutoCloseable {
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             pipelineApi.register(cfg.routes);
             rulesApi.register(cfg.routes);
+            schemaApi.register(cfg.routes);
             cfg.routes.exception(ApiException.class, (e, ctx) -> Http.error(ctx, e));
             cfg.routes.exception(EtlException.class, (e, ctx) -> Http.error(ctx, Http.fromEtl(e)));
             cfg.routes.exception(HttpResponseException.class, (e, ctx) -> Http.error(ctx, switch (e.getStatus()) {
@@ -180,6 +192,23 @@ public final class EtlServer implements AutoCloseable {
         // restores what was running before a restart, and (with DATABASE_URL) takes over from a dead replica
         manager.startReconciling(Duration.ofSeconds(2));
         return this;
+    }
+
+    /**
+     * Takes the options the server handles itself out of a source definition before its provider sees
+     * it: {@code schema_change_policy} (evolve, fail, ignore) goes to the schema tracker.
+     */
+    private ConnectorDefinition applyServerOptions(ConnectorDefinition source) {
+        Object policy = source.config().get(SchemaChangePolicy.OPTION.key());
+        if (policy == null) {
+            return source;
+        }
+        try {
+            schemaTracker.setPolicy(source.id(), SchemaChangePolicy.parse(String.valueOf(policy)));
+        } catch (EtlException e) {
+            throw new ConfigException(SchemaChangePolicy.OPTION.key(), policy, "expected evolve, fail or ignore");
+        }
+        return source.withConfig(SchemaChangePolicy.OPTION.key(), null);
     }
 
     /** The rules of config/transformations.yaml; a bad rule stops the start naming it. */

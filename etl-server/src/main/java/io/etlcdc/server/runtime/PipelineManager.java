@@ -74,6 +74,8 @@ public final class PipelineManager implements AutoCloseable {
     private final List<PipelineListener> listeners = new ArrayList<>();
 
     private final Ownership ownership;
+    /** Takes server-handled options (schema_change_policy) out of a source definition before its provider sees it. */
+    private final java.util.function.UnaryOperator<ConnectorDefinition> serverOptions;
     /** Runs first in every reconcile, e.g. to pick up rules another replica added. */
     private final Runnable beforeReconcile;
     /** True when several replicas may share the state database (ownership is a lease). */
@@ -90,7 +92,7 @@ public final class PipelineManager implements AutoCloseable {
                         DataSource stateDataSource, DeadLetterSink deadLetters, LineageStore lineageStore, Audit audit,
                         Path dataDir, int bufferSize, Clock clock, Supplier<Stages> stages,
                         List<ConnectorDefinition> declaredSources, List<ConnectorDefinition> declaredSinks, Ownership ownership,
-                        Runnable beforeReconcile) {}
+                        Runnable beforeReconcile, java.util.function.UnaryOperator<ConnectorDefinition> serverOptions) {}
 
     public PipelineManager(Parts p) {
         this.registries = p.registries();
@@ -109,6 +111,7 @@ public final class PipelineManager implements AutoCloseable {
         this.declaredSinks = byId(p.declaredSinks());
         this.ownership = p.ownership();
         this.beforeReconcile = p.beforeReconcile() == null ? () -> { } : p.beforeReconcile();
+        this.serverOptions = p.serverOptions() == null ? d -> d : p.serverOptions();
         this.shared = !(p.ownership().current().map(l -> l.expiresAt() == null).orElse(false));
     }
 
@@ -200,8 +203,9 @@ public final class PipelineManager implements AutoCloseable {
             throw new EtlException(ErrorCode.CONFLICT, "a source with id '" + def.id() + "' already exists; delete it first");
         }
         SourceProvider provider = registries.sources().get(def.type());
-        throwIfInvalid("source '" + def.id() + "'", provider.validate(def));
-        checkConnection(def, () -> provider.checkConnection(context(def, provider)));
+        ConnectorDefinition forProvider = serverOptions.apply(def);
+        throwIfInvalid("source '" + def.id() + "'", provider.validate(forProvider));
+        checkConnection(def, () -> provider.checkConnection(context(forProvider, provider)));
         definitions.put(Kind.SOURCE, def.id(), toMap(def));
         audit.record(actor, "source.connect", def.id(), Map.of("type", def.type(), "connection_string",
                 Secrets.maskText(String.valueOf(def.connectionString()))));
@@ -273,7 +277,7 @@ public final class PipelineManager implements AutoCloseable {
     public synchronized void startSource(String id, List<String> tables, String actor) {
         ConnectorDefinition def = source(id);
         SourceProvider provider = registries.sources().get(def.type());
-        ConnectorDefinition effective = withTables(def, tables);
+        ConnectorDefinition effective = serverOptions.apply(withTables(def, tables));
         throwIfInvalid("source '" + id + "'", provider.validate(effective));
         definitions.put(Kind.SOURCE_RUN, id, new SourceRun(true, tables, run(id).generation() + 1).toMap());
         audit.record(actor, "source.start", id, Map.of("tables", tables));
@@ -516,7 +520,7 @@ public final class PipelineManager implements AutoCloseable {
     }
 
     private void addToPipeline(String id, List<String> tables) {
-        ConnectorDefinition def = withTables(source(id), tables);
+        ConnectorDefinition def = serverOptions.apply(withTables(source(id), tables));
         SourceProvider provider = registries.sources().get(def.type());
         Source source = provider.create(context(def, provider));
         pipeline.addSource(id, source);
