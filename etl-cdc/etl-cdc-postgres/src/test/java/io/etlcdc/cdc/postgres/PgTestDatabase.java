@@ -34,7 +34,7 @@ final class PgTestDatabase implements AutoCloseable {
                 .setServerConfig("max_replication_slots", "20")
                 .setServerConfig("max_wal_senders", "20")
                 .setDataDirectory(dataDir)
-                .setCleanDataDirectory(!reuse);
+                .setCleanDataDirectory(false);
         if (reuse) {
             b.setPort(port);
         }
@@ -110,6 +110,9 @@ final class PgTestDatabase implements AutoCloseable {
     public void close() throws IOException {
         if (pg != null) {
             pg.close();
+        }
+        try (var files = Files.walk(dataDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
     }
 }
