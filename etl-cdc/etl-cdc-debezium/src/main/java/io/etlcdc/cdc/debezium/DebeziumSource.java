@@ -273,7 +273,8 @@ public class DebeziumSource implements Source {
         props.setProperty("tombstones.on.delete", "false");
         props.setProperty("poll.interval.ms", Long.toString(Math.max(10, settings.pollInterval().toMillis())));
         props.setProperty("signal.enabled.channels", "in-process");
-        props.setProperty("record.processing.threads", "1");
+        props.setProperty("max.batch.size", "4096");
+        props.setProperty("max.queue.size", "16384");
         props.putAll(dialect.connectorProperties(settings, tables));
         props.putAll(settings.passThrough());
         // reconnects belong to this class: it re-checks the position and resets the per-run numbering first
