@@ -1,6 +1,7 @@
 package io.etlcdc.lineage.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.etlcdc.core.jdbc.JdbcDialect;
 import io.etlcdc.core.lineage.AssetKind;
 import io.etlcdc.core.lineage.ColumnMapping;
 import io.etlcdc.core.lineage.FlowObservation;
@@ -25,7 +26,7 @@ import java.util.Objects;
  * A {@link LineageStore} in a SQL database reached through a {@link DataSource}, with plain JDBC:
  * the embedded H2 file database under the data directory (the default, so lineage survives a
  * restart with no setup) or PostgreSQL (so several server replicas share one lineage). The dialect
- * is detected from the connection.
+ * is detected from the connection (etl-core's {@link JdbcDialect}).
  *
  * <p>Creates its tables when missing: {@code <prefix>lineage_assets}, {@code <prefix>lineage_edges}
  * and {@code <prefix>lineage_flows} (prefix {@code etl_} by default). Each write is one transaction,
@@ -61,7 +62,7 @@ public final class JdbcLineageStore implements LineageStore {
         this.assetsTable = prefix + "lineage_assets";
         this.edgesTable = prefix + "lineage_edges";
         this.flowsTable = prefix + "lineage_flows";
-        SqlDialect dialect = Jdbc.inTransaction(dataSource, "opening the lineage store", SqlDialect::of);
+        JdbcDialect dialect = Jdbc.inTransaction(dataSource, "opening the lineage store", SqlDialect::of);
         Jdbc.createSchema(dataSource, "creating the lineage tables", List.of(
                 "CREATE TABLE IF NOT EXISTS " + assetsTable + " (asset_id VARCHAR(512) PRIMARY KEY, kind VARCHAR(32) NOT NULL, "
                         + "name VARCHAR(1024) NOT NULL, columns_json VARCHAR NOT NULL, attributes_json VARCHAR NOT NULL)",
@@ -76,7 +77,7 @@ public final class JdbcLineageStore implements LineageStore {
                 List.of("asset_id", "kind", "name", "columns_json", "attributes_json"));
         this.upsertEdge = dialect.upsert(edgesTable, List.of("from_asset", "to_asset", "via", "origin"),
                 List.of("from_asset", "to_asset", "via", "origin", "columns_json"));
-        this.addFlow = dialect.addFlow(flowsTable);
+        this.addFlow = SqlDialect.addFlow(dialect, flowsTable);
     }
 
     @Override

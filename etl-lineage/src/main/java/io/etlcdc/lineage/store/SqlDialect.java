@@ -2,57 +2,36 @@ package io.etlcdc.lineage.store;
 
 import io.etlcdc.core.error.ErrorCode;
 import io.etlcdc.core.error.EtlException;
+import io.etlcdc.core.jdbc.JdbcDialect;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.List;
-import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
- * The SQL that differs between the two databases the stores run on: H2 (the embedded default, in
- * PostgreSQL mode) and PostgreSQL. Everything else the stores send is common SQL.
+ * The SQL of these stores that differs between their two databases, H2 (the embedded default, in
+ * PostgreSQL mode) and PostgreSQL, beyond what etl-core's {@link JdbcDialect} covers: adding an
+ * observation to a flow row in one statement.
  */
-enum SqlDialect {
-    H2,
-    POSTGRESQL;
+final class SqlDialect {
+    private SqlDialect() {}
 
-    static SqlDialect of(Connection connection) throws SQLException {
-        String product = connection.getMetaData().getDatabaseProductName();
-        String p = product == null ? "" : product.toLowerCase(Locale.ROOT);
-        if (p.contains("h2")) {
-            return H2;
+    /** The dialect of the connection's database; H2 or PostgreSQL, anything else is refused. */
+    static JdbcDialect of(Connection connection) throws SQLException {
+        JdbcDialect dialect = JdbcDialect.of(connection);
+        if (dialect != JdbcDialect.H2 && dialect != JdbcDialect.POSTGRESQL) {
+            throw new EtlException(ErrorCode.CONFIG_INVALID, "the lineage and audit stores run on H2 or PostgreSQL, but the "
+                    + "DataSource they were given connects to '" + connection.getMetaData().getDatabaseProductName() + "'");
         }
-        if (p.contains("postgres")) {
-            return POSTGRESQL;
-        }
-        throw new EtlException(ErrorCode.CONFIG_INVALID, "the lineage and audit stores run on H2 or PostgreSQL, but the "
-                + "DataSource they were given connects to '" + product + "'");
+        return dialect;
     }
 
     /**
-     * An insert that replaces every non-key column when a row with the same key exists.
-     *
-     * @param columns all columns, key columns included
+     * Adds one observation to a flow row, creating it when missing; the sums are done by the
+     * database, so concurrent writers lose nothing. Parameters: from, to, first seen, last seen,
+     * events, failures.
      */
-    String upsert(String table, List<String> keys, List<String> columns) {
-        String placeholders = columns.stream().map(c -> "?").collect(Collectors.joining(", "));
-        if (this == H2) {
-            return "MERGE INTO " + table + " (" + String.join(", ", columns) + ") KEY (" + String.join(", ", keys)
-                    + ") VALUES (" + placeholders + ")";
-        }
-        String updates = columns.stream().filter(c -> !keys.contains(c)).map(c -> c + " = EXCLUDED." + c)
-                .collect(Collectors.joining(", "));
-        return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES (" + placeholders + ") ON CONFLICT ("
-                + String.join(", ", keys) + ") DO " + (updates.isEmpty() ? "NOTHING" : "UPDATE SET " + updates);
-    }
-
-    /**
-     * Adds one observation to a flow row, creating it when missing. Parameters: from, to, at (first),
-     * at (last), events, failures.
-     */
-    String addFlow(String table) {
-        if (this == H2) {
+    static String addFlow(JdbcDialect dialect, String table) {
+        if (dialect == JdbcDialect.H2) {
             return "MERGE INTO " + table + " f USING (SELECT CAST(? AS VARCHAR) AS from_asset, CAST(? AS VARCHAR) AS to_asset, "
                     + "CAST(? AS TIMESTAMP WITH TIME ZONE) AS first_seen, CAST(? AS TIMESTAMP WITH TIME ZONE) AS last_seen, "
                     + "CAST(? AS BIGINT) AS events, CAST(? AS BIGINT) AS failures) s "
