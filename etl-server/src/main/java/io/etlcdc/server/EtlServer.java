@@ -25,6 +25,7 @@ import io.etlcdc.server.runtime.PipelineManager;
 import io.etlcdc.server.state.DefinitionStore;
 import io.etlcdc.server.state.StateDatabase;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
 import javax.sql.DataSource;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -123,6 +124,8 @@ public final class EtlServer implements AutoCloseable {
             cfg.jetty.port = settings.port();
             cfg.startup.showJavalinBanner = false;
             cfg.http.maxRequestSize = Http.MAX_BODY_BYTES;
+            cfg.staticFiles.add("/public", Location.CLASSPATH);
+            cfg.staticFiles.enableWebjars();
             cfg.routes.before("/api/*", auth::check);
             cfg.routes.get("/health", ctx -> {
                 Map<String, Object> h = health();

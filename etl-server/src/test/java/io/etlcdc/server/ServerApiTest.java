@@ -114,7 +114,8 @@ class ServerApiTest {
         assertThat(badOption.json().path("errors")).extracting(e -> e.path("key").asText()).containsExactlyInAnyOrder("count", "colour");
 
         Response down = api.post("/api/v1/sources/connect", "{\"id\":\"x\",\"type\":\"test-counter\",\"connection_string\":\"counter://a:" + PASSWORD + "@down/db\"}");
-        assertThat(down.status()).isEqualTo(502);
+        assertThat(down.status()).isEqualTo(400);
+        assertThat(down.json().path("errors").get(0).path("key").asText()).isEqualTo("connection_string");
         assertThat(down.body()).contains("connection refused").doesNotContain(PASSWORD);
 
         assertThat(api.get("/api/v1/sources/nope").status()).isEqualTo(404);

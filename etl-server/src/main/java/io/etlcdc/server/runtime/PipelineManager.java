@@ -197,7 +197,7 @@ public final class PipelineManager implements AutoCloseable {
         }
         SourceProvider provider = registries.sources().get(def.type());
         throwIfInvalid("source '" + def.id() + "'", provider.validate(def));
-        provider.checkConnection(context(def, provider));
+        checkConnection(def, () -> provider.checkConnection(context(def, provider)));
         definitions.put(Kind.SOURCE, def.id(), toMap(def));
         audit.record(actor, "source.connect", def.id(), Map.of("type", def.type(), "connection_string",
                 Secrets.maskText(String.valueOf(def.connectionString()))));
@@ -223,7 +223,7 @@ public final class PipelineManager implements AutoCloseable {
         }
         SinkProvider provider = registries.sinks().get(def.type());
         throwIfInvalid("sink '" + def.id() + "'", provider.validate(def));
-        provider.checkConnection(context(def, provider));
+        checkConnection(def, () -> provider.checkConnection(context(def, provider)));
         definitions.put(Kind.SINK, def.id(), toMap(def));
         audit.record(actor, "sink.connect", def.id(), Map.of("type", def.type()));
         reconcileAndReport();
@@ -535,6 +535,19 @@ public final class PipelineManager implements AutoCloseable {
                 .service(OffsetStore.class, offsetStore)
                 .service(DataSource.class, stateDataSource)
                 .build();
+    }
+
+    /** A destination the user named that cannot be reached is bad input: reported against its connection string. */
+    private static void checkConnection(ConnectorDefinition def, Runnable check) {
+        try {
+            check.run();
+        } catch (ConfigException e) {
+            throw e;
+        } catch (EtlException e) {
+            String key = def.connectionString() != null ? "connection_string" : "config";
+            throw new ConfigException(def.id(), List.of(new ConfigError(key,
+                    def.connectionString() == null ? null : Secrets.maskText(def.connectionString()), Secrets.maskText(e.getMessage()))));
+        }
     }
 
     private static void throwIfInvalid(String what, List<ConfigError> errors) {
