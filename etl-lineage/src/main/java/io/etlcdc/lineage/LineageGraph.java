@@ -403,10 +403,8 @@ public final class LineageGraph {
             while (!queue.isEmpty()) {
                 Step s = queue.poll();
                 forEachHop(s.state, Direction.DOWNSTREAM, (link, next, origin) -> {
-                    State ns = new State(next, origin);
-                    if (!seen.containsKey(ns)) {
-                        Step n = new Step(ns, s, s.distance + 1);
-                        seen.put(ns, n);
+                    Step n = new Step(new State(next, origin), s, s.distance + 1);
+                    if (seen.putIfAbsent(n.state, n) == null) {
                         firstReach.putIfAbsent(next, n);
                         queue.add(n);
                     }
@@ -510,11 +508,11 @@ public final class LineageGraph {
     }
 
     private List<State> successors(State s) {
-        List<State> out = new ArrayList<>();
-        Set<State> unique = new HashSet<>();
+        List<State> out = new ArrayList<>(4);
         forEachHop(s, Direction.DOWNSTREAM, (link, next, origin) -> {
             State n = new State(next, origin);
-            if (unique.add(n)) {
+            // out-degrees are small: a scan beats a hash set per state
+            if (!out.contains(n)) {
                 out.add(n);
             }
         });

@@ -22,14 +22,17 @@ public final class Facets {
     public record Schema(@JsonProperty("_producer") String producer, @JsonProperty("_schemaURL") String schemaUrl,
                          @JsonProperty("fields") List<Field> fields) {}
 
+    /** One column of a {@code schema} facet. */
     public record Field(@JsonProperty("name") String name) {}
 
     /** {@code columnLineage}: for each output column, the input columns it is computed from. */
     public record ColumnLineageFacet(@JsonProperty("_producer") String producer, @JsonProperty("_schemaURL") String schemaUrl,
                                      @JsonProperty("fields") Map<String, FieldLineage> fields) {}
 
+    /** The input columns one output column is computed from. */
     public record FieldLineage(@JsonProperty("inputFields") List<InputField> inputFields) {}
 
+    /** One input column: dataset namespace and name, column, and how it becomes the output column. */
     public record InputField(@JsonProperty("namespace") String namespace, @JsonProperty("name") String name,
                              @JsonProperty("field") String field, @JsonProperty("transformations") List<Transformation> transformations) {}
 
