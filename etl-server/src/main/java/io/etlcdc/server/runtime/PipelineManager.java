@@ -74,6 +74,8 @@ public final class PipelineManager implements AutoCloseable {
     private final List<PipelineListener> listeners = new ArrayList<>();
 
     private final Ownership ownership;
+    /** Runs first in every reconcile, e.g. to pick up rules another replica added. */
+    private final Runnable beforeReconcile;
     /** True when several replicas may share the state database (ownership is a lease). */
     private final boolean shared;
     private final Map<String, Long> appliedSourceGenerations = new LinkedHashMap<>();
@@ -87,7 +89,8 @@ public final class PipelineManager implements AutoCloseable {
     public record Parts(Registries registries, DefinitionStore definitions, OffsetStore offsetStore, StateStore stateStore,
                         DataSource stateDataSource, DeadLetterSink deadLetters, LineageStore lineageStore, Audit audit,
                         Path dataDir, int bufferSize, Clock clock, Supplier<Stages> stages,
-                        List<ConnectorDefinition> declaredSources, List<ConnectorDefinition> declaredSinks, Ownership ownership) {}
+                        List<ConnectorDefinition> declaredSources, List<ConnectorDefinition> declaredSinks, Ownership ownership,
+                        Runnable beforeReconcile) {}
 
     public PipelineManager(Parts p) {
         this.registries = p.registries();
@@ -105,6 +108,7 @@ public final class PipelineManager implements AutoCloseable {
         this.declaredSources = byId(p.declaredSources());
         this.declaredSinks = byId(p.declaredSinks());
         this.ownership = p.ownership();
+        this.beforeReconcile = p.beforeReconcile() == null ? () -> { } : p.beforeReconcile();
         this.shared = !(p.ownership().current().map(l -> l.expiresAt() == null).orElse(false));
     }
 
@@ -318,6 +322,11 @@ public final class PipelineManager implements AutoCloseable {
 
     /** Brings the running pipeline in line with the stored desired state. Called after every change and periodically. */
     public synchronized void reconcile() {
+        try {
+            beforeReconcile.run();
+        } catch (RuntimeException e) {
+            LOG.warn("syncing rules before reconcile failed: {}", e.toString());
+        }
         if (!ownership.isOwner()) {
             if (pipeline != null && !pipeline.state().isTerminal()) {
                 LOG.warn("replica {} does not own the pipeline any more: stopping it", ownership.replicaId());
