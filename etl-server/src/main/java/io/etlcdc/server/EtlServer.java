@@ -18,6 +18,7 @@ import io.etlcdc.server.api.Http;
 import io.etlcdc.server.api.PipelineApi;
 import io.etlcdc.server.api.RulesApi;
 import io.etlcdc.server.api.SchemaApi;
+import io.etlcdc.server.api.LineageApi;
 import io.etlcdc.core.config.ConnectorDefinition;
 import io.etlcdc.core.spi.ProviderContext;
 import io.etlcdc.schema.SchemaChangePolicy;
@@ -33,8 +34,10 @@ import java.util.List;
 import io.etlcdc.server.metrics.ServerMetrics;
 import io.etlcdc.server.plugins.PluginLoader;
 import io.etlcdc.server.plugins.Registries;
-import io.etlcdc.server.runtime.Audit;
-import io.etlcdc.server.runtime.InMemoryAuditLog;
+import io.etlcdc.lineage.AuditTrail;
+import io.etlcdc.lineage.LineageService;
+import io.etlcdc.lineage.store.JdbcAuditLog;
+import io.etlcdc.lineage.store.JdbcLineageStore;
 import io.etlcdc.server.runtime.PipelineManager;
 import io.etlcdc.server.state.DefinitionStore;
 import io.etlcdc.server.state.StateDatabase;
@@ -68,13 +71,14 @@ public final class EtlServer implements AutoCloseable {
     private final Instant startedAt = Instant.now();
     private Javalin app;
     private RuleSets ruleSets;
+    private LineageService lineage;
     private SchemaRegistry schemaRegistry;
     private SchemaTracker schemaTracker;
     private StateDatabase state;
     private PipelineManager manager;
     private ServerMetrics metrics;
     private AuditLog auditLog;
-    private Audit audit;
+    private AuditTrail audit;
     private JsonLinesDeadLetterSink deadLetters;
 
     public EtlServer(ServerSettings settings, ConfigFiles.Loaded config) {
@@ -116,8 +120,9 @@ public final class EtlServer implements AutoCloseable {
         LOG.info("state database: {}", state.description());
         DataSource ds = state.dataSource();
         Clock clock = Clock.systemUTC();
-        auditLog = new InMemoryAuditLog();
-        audit = new Audit(auditLog, clock);
+        auditLog = new JdbcAuditLog(ds);
+        audit = new AuditTrail(auditLog, clock);
+        lineage = LineageService.over(new JdbcLineageStore(ds));
         Registries registries = Registries.of(EtlServer.class.getClassLoader(),
                 PluginLoader.load(settings.pluginsDir(), EtlServer.class.getClassLoader()));
         deadLetters = new JsonLinesDeadLetterSink(settings.dataDir().resolve("dead-letters.jsonl"));
@@ -141,13 +146,14 @@ public final class EtlServer implements AutoCloseable {
         schemaTracker = SchemaTracker.builder(schemaRegistry).build();
         PipelineManager.Stages stages = new PipelineManager.Stages(schemaTracker, List.of(ruleSets.engine()), ruleSets.gate());
         manager = new PipelineManager(new PipelineManager.Parts(registries, definitions, offsets,
-                stateStore, ds, deadLetters, null, audit, settings.dataDir(), settings.bufferSize(), clock,
+                stateStore, ds, deadLetters, lineage, audit, settings.dataDir(), settings.bufferSize(), clock,
                 () -> stages, config.sources(), config.sinks(), ownership, ruleSets::sync, this::applyServerOptions));
         metrics = new ServerMetrics(manager, ruleSets);
         Auth auth = new Auth(settings.apiToken());
         PipelineApi pipelineApi = new PipelineApi(manager, audit);
         RulesApi rulesApi = new RulesApi(ruleSets);
         SchemaApi schemaApi = new SchemaApi(schemaRegistry, audit);
+        LineageApi lineageApi = new LineageApi(lineage, this::refreshLineageIfShared);
         app = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson(EtlJson.mapper(), false));
             cfg.jetty.port = settings.port();
@@ -165,6 +171,7 @@ public final class EtlServer implements AutoCloseable {
             pipelineApi.register(cfg.routes);
             rulesApi.register(cfg.routes);
             schemaApi.register(cfg.routes);
+            lineageApi.register(cfg.routes);
             cfg.routes.exception(ApiException.class, (e, ctx) -> Http.error(ctx, e));
             cfg.routes.exception(EtlException.class, (e, ctx) -> Http.error(ctx, Http.fromEtl(e)));
             cfg.routes.exception(HttpResponseException.class, (e, ctx) -> Http.error(ctx, switch (e.getStatus()) {
@@ -193,6 +200,23 @@ public final class EtlServer implements AutoCloseable {
         manager.startReconciling(Duration.ofSeconds(2));
         return this;
     }
+
+    /**
+     * With replicas sharing DATABASE_URL the owner writes lineage; others reload it at most every five
+     * seconds when asked.
+     */
+    private void refreshLineageIfShared() {
+        if (settings.databaseUrl().isEmpty() || manager.ownership().isOwner()) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (now - lastLineageRefresh > 5_000_000_000L) {
+            lastLineageRefresh = now;
+            lineage.refresh();
+        }
+    }
+
+    private volatile long lastLineageRefresh = System.nanoTime() - 10_000_000_000L;
 
     /**
      * Takes the options the server handles itself out of a source definition before its provider sees

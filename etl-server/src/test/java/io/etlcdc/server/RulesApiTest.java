@@ -61,6 +61,18 @@ class RulesApiTest {
         await().atMost(10, TimeUnit.SECONDS).until(() ->
                 api.get("/api/v1/transformations").json().path("rules").get(0).path("metrics").path("applied").asLong() == 3);
         assertThat(api.get("/metrics").body()).contains("etl_rule_applied_total{rule=\"mask_email\"} 3.0");
+
+        Response downstream = api.get("/api/v1/lineage/asset/postgres_main_users/downstream?max_depth=3");
+        assertThat(downstream.status()).as(downstream.toString()).isEqualTo(200);
+        assertThat(downstream.body()).contains("rule:mask_email").contains("archive");
+        Response impact = api.get("/api/v1/lineage/impact/postgres_main_users");
+        assertThat(impact.status()).as(impact.toString()).isEqualTo(200);
+        assertThat(impact.body()).contains("rule:mask_email");
+        Response dot = api.get("/api/v1/lineage/flow?format=dot");
+        assertThat(dot.body()).startsWith("digraph").contains("postgres_main_users");
+        assertThat(api.get("/api/v1/lineage/flow").json().path("nodes")).isNotEmpty();
+        assertThat(api.get("/api/v1/lineage/impact/no_such_asset").status()).isEqualTo(404);
+        assertThat(api.get("/api/v1/lineage/asset/postgres_main_users/downstream?max_depth=0").status()).isEqualTo(400);
     }
 
     @Test

@@ -6,7 +6,7 @@ import io.etlcdc.core.config.Secrets;
 import io.etlcdc.core.lineage.AuditQuery;
 import io.etlcdc.core.pipeline.PipelineStatus;
 import io.etlcdc.core.spi.DeadLetter;
-import io.etlcdc.server.runtime.Audit;
+import io.etlcdc.lineage.AuditTrail;
 import io.etlcdc.server.runtime.PipelineManager;
 import io.etlcdc.server.runtime.SourceRun;
 import io.javalin.config.RoutesConfig;
@@ -33,9 +33,9 @@ import java.util.Optional;
  */
 public final class PipelineApi {
     private final PipelineManager manager;
-    private final Audit audit;
+    private final AuditTrail audit;
 
-    public PipelineApi(PipelineManager manager, Audit audit) {
+    public PipelineApi(PipelineManager manager, AuditTrail audit) {
         this.manager = manager;
         this.audit = audit;
     }

@@ -10,7 +10,7 @@ import io.etlcdc.schema.RegisterSchemaRequest;
 import io.etlcdc.schema.RegisterSchemaResponse;
 import io.etlcdc.schema.SchemaIncompatibleException;
 import io.etlcdc.schema.SchemaRegistry;
-import io.etlcdc.server.runtime.Audit;
+import io.etlcdc.lineage.AuditTrail;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
@@ -22,9 +22,9 @@ import java.util.Map;
  */
 public final class SchemaApi {
     private final SchemaRegistry registry;
-    private final Audit audit;
+    private final AuditTrail audit;
 
-    public SchemaApi(SchemaRegistry registry, Audit audit) {
+    public SchemaApi(SchemaRegistry registry, AuditTrail audit) {
         this.registry = registry;
         this.audit = audit;
     }

@@ -24,6 +24,8 @@ import io.etlcdc.core.spi.SourceProvider;
 import io.etlcdc.core.spi.StateStore;
 import io.etlcdc.core.spi.Transform;
 import io.etlcdc.server.ha.Ownership;
+import io.etlcdc.lineage.AuditActions;
+import io.etlcdc.lineage.AuditTrail;
 import io.etlcdc.server.plugins.Registries;
 import io.etlcdc.server.state.DefinitionStore;
 import io.etlcdc.server.state.DefinitionStore.Kind;
@@ -64,7 +66,7 @@ public final class PipelineManager implements AutoCloseable {
     private final DataSource stateDataSource;
     private final DeadLetterSink deadLetters;
     private final LineageStore lineageStore;
-    private final Audit audit;
+    private final AuditTrail audit;
     private final Path dataDir;
     private final int bufferSize;
     private final Clock clock;
@@ -89,7 +91,7 @@ public final class PipelineManager implements AutoCloseable {
 
     /** Everything the manager needs; built by the server. */
     public record Parts(Registries registries, DefinitionStore definitions, OffsetStore offsetStore, StateStore stateStore,
-                        DataSource stateDataSource, DeadLetterSink deadLetters, LineageStore lineageStore, Audit audit,
+                        DataSource stateDataSource, DeadLetterSink deadLetters, LineageStore lineageStore, AuditTrail audit,
                         Path dataDir, int bufferSize, Clock clock, Supplier<Stages> stages,
                         List<ConnectorDefinition> declaredSources, List<ConnectorDefinition> declaredSinks, Ownership ownership,
                         Runnable beforeReconcile, java.util.function.UnaryOperator<ConnectorDefinition> serverOptions) {}
@@ -389,7 +391,7 @@ public final class PipelineManager implements AutoCloseable {
                         addToPipeline(id, run.tables());
                     } catch (RuntimeException ex) {
                         LOG.error("source {} could not start: {}", id, ex.getMessage());
-                        audit.record("system", "source.failed", id, Map.of("error", String.valueOf(ex.getMessage())));
+                        auditQuietly(AuditActions.SOURCE_FAIL, id, Map.of("error", String.valueOf(ex.getMessage())));
                     }
                 }
             } else if (applied != null) {
@@ -413,7 +415,7 @@ public final class PipelineManager implements AutoCloseable {
                 pipeline.requestSnapshot(source, tables);
             } catch (RuntimeException ex) {
                 LOG.error("re-snapshot of {} failed: {}", source, ex.getMessage());
-                audit.record("system", "source.snapshot.failed", source, Map.of("error", String.valueOf(ex.getMessage())));
+                auditQuietly("source.snapshot.fail", source, Map.of("error", String.valueOf(ex.getMessage())));
             }
         });
     }
@@ -487,14 +489,14 @@ public final class PipelineManager implements AutoCloseable {
             @Override
             public void onStateChanged(PipelineState from, PipelineState to, String reason) {
                 if (to == PipelineState.FAILED) {
-                    audit.record("system", "pipeline.failed", "pipeline", Map.of("reason", String.valueOf(reason)));
+                    auditQuietly(AuditActions.PIPELINE_FAIL, "pipeline", Map.of("reason", String.valueOf(reason)));
                 }
                 listeners.forEach(l -> l.onStateChanged(from, to, reason));
             }
 
             @Override
             public void onSourceFailed(String sourceId, Throwable error) {
-                audit.record("system", "source.failed", sourceId, Map.of("error", String.valueOf(error.getMessage())));
+                auditQuietly(AuditActions.SOURCE_FAIL, sourceId, Map.of("error", String.valueOf(error.getMessage())));
                 listeners.forEach(l -> l.onSourceFailed(sourceId, error));
             }
 
@@ -509,6 +511,15 @@ public final class PipelineManager implements AutoCloseable {
             }
         });
         return b.build();
+    }
+
+    /** Audits from pipeline threads and the reconciler: a failing audit log is logged, never thrown. */
+    private void auditQuietly(String action, String target, Map<String, Object> details) {
+        try {
+            audit.record(AuditActions.SYSTEM, action, target, details);
+        } catch (RuntimeException e) {
+            LOG.warn("could not write audit entry {} {}: {}", action, target, e.toString());
+        }
     }
 
     private static AssetKind assetKind(String sinkType) {

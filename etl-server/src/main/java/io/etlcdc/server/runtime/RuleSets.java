@@ -6,6 +6,7 @@ import io.etlcdc.core.json.EtlJson;
 import io.etlcdc.quality.QualityGate;
 import io.etlcdc.quality.QualityRule;
 import io.etlcdc.quality.QualityRules;
+import io.etlcdc.lineage.AuditTrail;
 import io.etlcdc.server.state.DefinitionStore;
 import io.etlcdc.server.state.DefinitionStore.Kind;
 import io.etlcdc.transform.RuleDefinition;
@@ -26,11 +27,11 @@ public final class RuleSets {
     private final RuleEngine engine;
     private final QualityGate gate;
     private final DefinitionStore definitions;
-    private final Audit audit;
+    private final AuditTrail audit;
     private final Set<String> declaredRules;
     private final Set<String> declaredQuality;
 
-    public RuleSets(RuleEngine engine, QualityGate gate, DefinitionStore definitions, Audit audit,
+    public RuleSets(RuleEngine engine, QualityGate gate, DefinitionStore definitions, AuditTrail audit,
                     List<RuleDefinition> declaredRules, List<QualityRule> declaredQuality) {
         this.engine = engine;
         this.gate = gate;
