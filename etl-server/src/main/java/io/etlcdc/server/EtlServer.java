@@ -1,0 +1,249 @@
+package io.etlcdc.server;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import io.etlcdc.core.connectors.JsonLinesDeadLetterSink;
+import io.etlcdc.core.error.ConfigException;
+import io.etlcdc.core.error.EtlException;
+import io.etlcdc.core.jdbc.JdbcOffsetStore;
+import io.etlcdc.core.jdbc.JdbcStateStore;
+import io.etlcdc.core.spi.AuditLog;
+import io.etlcdc.server.api.ApiException;
+import io.etlcdc.server.api.Auth;
+import io.etlcdc.server.api.Http;
+import io.etlcdc.server.api.PipelineApi;
+import io.etlcdc.server.metrics.ServerMetrics;
+import io.etlcdc.server.plugins.PluginLoader;
+import io.etlcdc.server.plugins.Registries;
+import io.etlcdc.server.runtime.Audit;
+import io.etlcdc.server.runtime.InMemoryAuditLog;
+import io.etlcdc.server.runtime.PipelineManager;
+import io.etlcdc.server.state.DefinitionStore;
+import io.etlcdc.server.state.StateDatabase;
+import io.javalin.http.HttpResponseException;
+import javax.sql.DataSource;
+import java.nio.file.Path;
+import java.time.Clock;
+import io.etlcdc.core.json.EtlJson;
+import io.etlcdc.server.config.ConfigFiles;
+import io.etlcdc.server.config.ServerSettings;
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import org.slf4j.LoggerFactory;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The standalone server: reads {@code config/} and the environment, then serves the REST API on
+ * {@code PORT} (default 8000). Run {@code java -jar etl-server.jar [--config DIR] [--port N] [--demo]}.
+ */
+public final class EtlServer implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(EtlServer.class);
+
+    private final ServerSettings settings;
+    private final ConfigFiles.Loaded config;
+    private final Instant startedAt = Instant.now();
+    private Javalin app;
+    private StateDatabase state;
+    private PipelineManager manager;
+    private ServerMetrics metrics;
+    private AuditLog auditLog;
+    private Audit audit;
+    private JsonLinesDeadLetterSink deadLetters;
+
+    public EtlServer(ServerSettings settings, ConfigFiles.Loaded config) {
+        this.settings = settings;
+        this.config = config;
+    }
+
+    public static void main(String[] args) {
+        ServerSettings settings;
+        ConfigFiles.Loaded config;
+        try {
+            settings = ServerSettings.from(args, System.getenv());
+            setLogLevel(settings.logLevel());
+            config = ConfigFiles.load(settings.configDir(), System::getenv);
+        } catch (ConfigException e) {
+            System.err.println("etl-server: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        EtlServer server = new EtlServer(settings, config);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "etl-server-shutdown"));
+        server.start();
+    }
+
+    private static void setLogLevel(String level) {
+        org.slf4j.Logger root = LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        if (root instanceof Logger logback) {
+            logback.setLevel(Level.toLevel(level, Level.INFO));
+        }
+    }
+
+    /** Starts serving; returns once the port is bound. */
+    public EtlServer start() {
+        if (settings.apiToken().isEmpty()) {
+            LOG.warn("ETL_API_TOKEN is not set: every endpoint, including those that change the pipeline, is open to anyone who can reach port {}",
+                    settings.port());
+        }
+        state = StateDatabase.open(settings.databaseUrl(), settings.dataDir());
+        LOG.info("state database: {}", state.description());
+        DataSource ds = state.dataSource();
+        Clock clock = Clock.systemUTC();
+        auditLog = new InMemoryAuditLog();
+        audit = new Audit(auditLog, clock);
+        Registries registries = Registries.of(EtlServer.class.getClassLoader(),
+                PluginLoader.load(settings.pluginsDir(), EtlServer.class.getClassLoader()));
+        deadLetters = new JsonLinesDeadLetterSink(settings.dataDir().resolve("dead-letters.jsonl"));
+        manager = new PipelineManager(new PipelineManager.Parts(registries, new DefinitionStore(ds), new JdbcOffsetStore(ds),
+                new JdbcStateStore(ds), ds, deadLetters, null, audit, settings.dataDir(), settings.bufferSize(), clock,
+                PipelineManager.Stages::none, config.sources(), config.sinks()));
+        metrics = new ServerMetrics(manager);
+        Auth auth = new Auth(settings.apiToken());
+        PipelineApi pipelineApi = new PipelineApi(manager, audit);
+        app = Javalin.create(cfg -> {
+            cfg.jsonMapper(new JavalinJackson(EtlJson.mapper(), false));
+            cfg.jetty.port = settings.port();
+            cfg.startup.showJavalinBanner = false;
+            cfg.http.maxRequestSize = Http.MAX_BODY_BYTES;
+            cfg.routes.before("/api/*", auth::check);
+            cfg.routes.get("/health", ctx -> {
+                Map<String, Object> h = health();
+                ctx.status("UP".equals(h.get("status")) ? 200 : 503).json(h);
+            });
+            cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+            pipelineApi.register(cfg.routes);
+            cfg.routes.exception(ApiException.class, (e, ctx) -> Http.error(ctx, e));
+            cfg.routes.exception(EtlException.class, (e, ctx) -> Http.error(ctx, Http.fromEtl(e)));
+            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> Http.error(ctx, switch (e.getStatus()) {
+                case 404 -> new ApiException(404, "not found", "no endpoint " + ctx.method() + " " + ctx.path());
+                case 405 -> new ApiException(405, "method not allowed", ctx.method() + " is not allowed on " + ctx.path());
+                case 413 -> new ApiException(413, "request too large", "at most " + Http.MAX_BODY_BYTES + " bytes are accepted");
+                default -> new ApiException(e.getStatus(), "request failed", e.getMessage());
+            }));
+            cfg.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+                Http.error(ctx, new ApiException(500, "internal error", e.getClass().getSimpleName() + ": " + e.getMessage()));
+            });
+            cfg.routes.error(404, ctx -> {
+                if (ctx.result() == null || ctx.result().isEmpty()) {
+                    Http.error(ctx, new ApiException(404, "not found", "no endpoint " + ctx.method() + " " + ctx.path()));
+                }
+            });
+        }).start();
+        if (settings.demo()) {
+            LOG.info("demo mode: start sources with POST /api/v1/sources/{id}/start");
+        }
+        LOG.info("etl-server listening on port {} with {} source(s), {} sink(s), {} rule(s), {} quality rule(s) from {}",
+                app.port(), config.sources().size(), config.sinks().size(), config.transformationRules().size(),
+                config.qualityRules().size(), settings.configDir().toAbsolutePath());
+        restoreRunningSources();
+        return this;
+    }
+
+    /** After a restart, sources that were started before run again. */
+    private void restoreRunningSources() {
+        boolean any = manager.sources().keySet().stream().anyMatch(id -> manager.run(id).enabled());
+        if (any) {
+            try {
+                manager.startPipeline("system");
+            } catch (EtlException e) {
+                LOG.error("could not restart the pipeline after a restart: {}", e.getMessage());
+            }
+        }
+    }
+
+    /** The bound port (useful with {@code --port 0}). */
+    public int port() {
+        return app.port();
+    }
+
+    private Map<String, Object> health() {
+        String overall = "UP";
+        Map<String, Object> pipelineHealth = new LinkedHashMap<>();
+        var status = manager.status();
+        if (manager.lastFailure().isPresent() && status.map(s -> s.state() == io.etlcdc.core.pipeline.PipelineState.FAILED).orElse(false)) {
+            overall = "DOWN";
+            pipelineHealth.put("status", "DOWN");
+            pipelineHealth.put("error", io.etlcdc.core.config.Secrets.maskText(manager.lastFailure().get()));
+        } else {
+            pipelineHealth.put("status", "UP");
+            pipelineHealth.put("state", status.map(s -> s.state().name()).orElse("NOT_STARTED"));
+        }
+        Map<String, Object> sources = new LinkedHashMap<>();
+        Map<String, Object> sinks = new LinkedHashMap<>();
+        if (status.isPresent()) {
+            for (var s : status.get().sources()) {
+                boolean down = s.state() == io.etlcdc.core.pipeline.SourceState.FAILED
+                        || s.health().status() == io.etlcdc.core.spi.HealthStatus.DOWN;
+                Map<String, Object> one = new LinkedHashMap<>();
+                one.put("status", down ? "DOWN" : s.health().status() == io.etlcdc.core.spi.HealthStatus.DEGRADED ? "DEGRADED" : "UP");
+                one.put("connected", s.health().connected());
+                one.put("lag_ms", s.lagMillis());
+                if (s.error() != null || s.health().message() != null) {
+                    one.put("error", io.etlcdc.core.config.Secrets.maskText(s.error() != null ? s.error() : s.health().message()));
+                }
+                if (down && s.state() != io.etlcdc.core.pipeline.SourceState.STOPPED) {
+                    overall = "DOWN";
+                }
+                sources.put(s.id(), one);
+            }
+            for (var s : status.get().sinks()) {
+                boolean down = s.health().status() == io.etlcdc.core.spi.HealthStatus.DOWN;
+                sinks.put(s.id(), down ? Map.of("status", "DOWN", "error", String.valueOf(s.health().message())) : Map.of("status", "UP"));
+                if (down) {
+                    overall = "DOWN";
+                }
+            }
+        }
+        Runtime rt = Runtime.getRuntime();
+        Map<String, Object> memory = new LinkedHashMap<>();
+        memory.put("used_bytes", rt.totalMemory() - rt.freeMemory());
+        memory.put("max_bytes", rt.maxMemory());
+        Map<String, Object> components = new LinkedHashMap<>();
+        components.put("api", Map.of("status", "UP"));
+        components.put("pipeline", pipelineHealth);
+        components.put("sources", sources);
+        components.put("sinks", sinks);
+        components.put("memory", Map.of("status", "UP", "details", memory));
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        components.put("cpu", Map.of("status", "UP", "details", Map.of("system_load_average", load,
+                "available_processors", rt.availableProcessors())));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", overall);
+        body.put("uptime_ms", Duration.between(startedAt, Instant.now()).toMillis());
+        body.put("components", components);
+        return body;
+    }
+
+    public PipelineManager manager() {
+        return manager;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (app != null) {
+            app.stop();
+            app = null;
+        }
+        if (manager != null) {
+            manager.close();
+            manager = null;
+        }
+        try {
+            if (deadLetters != null) {
+                deadLetters.close();
+            }
+        } catch (Exception e) {
+            LOG.warn("closing the dead-letter file failed: {}", e.toString());
+        }
+        if (state != null) {
+            state.close();
+            state = null;
+        }
+    }
+}
