@@ -8,6 +8,10 @@ import io.etlcdc.core.error.EtlException;
 import io.etlcdc.core.jdbc.JdbcOffsetStore;
 import io.etlcdc.core.jdbc.JdbcStateStore;
 import io.etlcdc.core.spi.AuditLog;
+import io.etlcdc.core.spi.OffsetStore;
+import io.etlcdc.server.ha.FencedOffsetStore;
+import io.etlcdc.server.ha.Ownership;
+import io.etlcdc.server.ha.PipelineLease;
 import io.etlcdc.server.api.ApiException;
 import io.etlcdc.server.api.Auth;
 import io.etlcdc.server.api.Http;
@@ -99,9 +103,18 @@ public final class EtlServer implements AutoCloseable {
         Registries registries = Registries.of(EtlServer.class.getClassLoader(),
                 PluginLoader.load(settings.pluginsDir(), EtlServer.class.getClassLoader()));
         deadLetters = new JsonLinesDeadLetterSink(settings.dataDir().resolve("dead-letters.jsonl"));
-        manager = new PipelineManager(new PipelineManager.Parts(registries, new DefinitionStore(ds), new JdbcOffsetStore(ds),
+        OffsetStore offsets = new JdbcOffsetStore(ds);
+        Ownership ownership;
+        if (settings.databaseUrl().isPresent()) {
+            PipelineLease lease = new PipelineLease(ds, "pipeline", replicaId(), Duration.ofSeconds(15));
+            ownership = lease;
+            offsets = new FencedOffsetStore(offsets, ds, lease);
+        } else {
+            ownership = Ownership.single(replicaId());
+        }
+        manager = new PipelineManager(new PipelineManager.Parts(registries, new DefinitionStore(ds), offsets,
                 new JdbcStateStore(ds), ds, deadLetters, null, audit, settings.dataDir(), settings.bufferSize(), clock,
-                PipelineManager.Stages::none, config.sources(), config.sinks()));
+                PipelineManager.Stages::none, config.sources(), config.sinks(), ownership));
         metrics = new ServerMetrics(manager);
         Auth auth = new Auth(settings.apiToken());
         PipelineApi pipelineApi = new PipelineApi(manager, audit);
@@ -141,20 +154,23 @@ public final class EtlServer implements AutoCloseable {
         LOG.info("etl-server listening on port {} with {} source(s), {} sink(s), {} rule(s), {} quality rule(s) from {}",
                 app.port(), config.sources().size(), config.sinks().size(), config.transformationRules().size(),
                 config.qualityRules().size(), settings.configDir().toAbsolutePath());
-        restoreRunningSources();
+        // restores what was running before a restart, and (with DATABASE_URL) takes over from a dead replica
+        manager.startReconciling(Duration.ofSeconds(2));
         return this;
     }
 
-    /** After a restart, sources that were started before run again. */
-    private void restoreRunningSources() {
-        boolean any = manager.sources().keySet().stream().anyMatch(id -> manager.run(id).enabled());
-        if (any) {
-            try {
-                manager.startPipeline("system");
-            } catch (EtlException e) {
-                LOG.error("could not restart the pipeline after a restart: {}", e.getMessage());
-            }
+    private static String replicaId() {
+        String configured = System.getenv("ETL_REPLICA_ID");
+        if (configured != null && !configured.isBlank()) {
+            return configured.trim();
         }
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "localhost";
+        }
+        return host + ":" + ProcessHandle.current().pid();
     }
 
     /** The bound port (useful with {@code --port 0}). */

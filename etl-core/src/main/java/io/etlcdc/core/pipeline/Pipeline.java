@@ -418,7 +418,9 @@ public final class Pipeline implements Runnable, Closeable {
         if (!deadLetters.isEmpty() && !writeDeadLetters(deadLetters)) {
             return false;
         }
-        commit(input);
+        if (!commit(input)) {
+            return false;
+        }
         metrics.batchDone(current.size(), filtered, dropped, deadLetters.size(), input.size());
         lineage.record(input, current, ruleDescriptors(), failuresByRule, sinks, clock.instant());
         if (!deadLetters.isEmpty()) {
@@ -504,7 +506,8 @@ public final class Pipeline implements Runnable, Closeable {
         }
     }
 
-    private void commit(List<ChangeEvent> input) {
+    /** Commits each source's highest position of the batch; false when the pipeline must stop. */
+    private boolean commit(List<ChangeEvent> input) throws InterruptedException {
         // events of one source are in order, so the last one of each source carries its highest position
         Map<String, ChangeEvent> last = new LinkedHashMap<>();
         Map<String, Integer> counts = new HashMap<>();
@@ -512,11 +515,12 @@ public final class Pipeline implements Runnable, Closeable {
             last.put(e.sourceId(), e);
             counts.merge(e.sourceId(), 1, Integer::sum);
         }
-        long now = clock.millis();
         for (Map.Entry<String, ChangeEvent> entry : last.entrySet()) {
             String sourceId = entry.getKey();
             Position position = entry.getValue().position();
-            offsetStore.commit(sourceId, position);
+            if (!commitWithRetry(sourceId, position)) {
+                return false;
+            }
             SourceRunner runner;
             synchronized (this) {
                 runner = runners.get(sourceId);
@@ -524,9 +528,31 @@ public final class Pipeline implements Runnable, Closeable {
             if (runner != null) {
                 runner.committed(position);
             }
+            long now = clock.millis();
             metrics.committed(sourceId, counts.get(sourceId), Math.max(0, now - entry.getValue().sourceTimestamp().toEpochMilli()));
             int n = counts.get(sourceId);
             notifyListener(() -> listener.onCommitted(sourceId, position, n));
+        }
+        return true;
+    }
+
+    private boolean commitWithRetry(String sourceId, Position position) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                offsetStore.commit(sourceId, position);
+                return true;
+            } catch (RuntimeException e) {
+                Optional<Duration> delay = retryPolicy.nextDelay(attempt, e);
+                if (delay.isEmpty()) {
+                    fail("committing the position of source '" + sourceId + "' failed: " + describe(e), e);
+                    return false;
+                }
+                LOG.warn("committing the position of source {} failed (attempt {}): {}; retrying in {} ms", sourceId, attempt,
+                        describe(e), delay.get().toMillis());
+                if (!sleepUnlessStopping(delay.get())) {
+                    return false;
+                }
+            }
         }
     }
 

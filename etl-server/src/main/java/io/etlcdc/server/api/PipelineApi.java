@@ -111,7 +111,30 @@ public final class PipelineApi {
     private Map<String, Object> pipelineStatus() {
         Map<String, Object> out = new LinkedHashMap<>();
         Optional<PipelineStatus> status = manager.status();
-        out.put("state", status.map(s -> s.state().name()).orElse("NOT_STARTED"));
+        out.put("replica", manager.ownership().replicaId());
+        manager.ownership().current().ifPresent(l -> {
+            out.put("owner", l.owner());
+            out.put("fencing_token", l.token());
+            if (l.expiresAt() != null) {
+                out.put("lease_expires_at", l.expiresAt());
+            }
+        });
+        if (status.isEmpty() && !manager.ownership().isOwner()) {
+            Optional<Map<String, Object>> published = manager.publishedStatus();
+            if (published.isPresent()) {
+                Map<String, Object> p = published.get();
+                out.put("state", p.get("state"));
+                out.put("status_from", p.get("published_by"));
+                out.put("status_at", p.get("published_at"));
+                for (String k : List.of("started_at", "uptime_ms", "sources", "sinks", "metrics")) {
+                    if (p.containsKey(k)) {
+                        out.put(k, p.get(k));
+                    }
+                }
+                return out;
+            }
+        }
+        out.put("state", status.map(s -> s.state().name()).orElse(manager.desiredRunning() ? "STARTING" : "NOT_STARTED"));
         status.ifPresent(s -> {
             out.put("started_at", s.startedAt());
             out.put("uptime_ms", s.uptimeMillis());

@@ -23,6 +23,7 @@ import io.etlcdc.core.spi.Source;
 import io.etlcdc.core.spi.SourceProvider;
 import io.etlcdc.core.spi.StateStore;
 import io.etlcdc.core.spi.Transform;
+import io.etlcdc.server.ha.Ownership;
 import io.etlcdc.server.plugins.Registries;
 import io.etlcdc.server.state.DefinitionStore;
 import io.etlcdc.server.state.DefinitionStore.Kind;
@@ -72,14 +73,21 @@ public final class PipelineManager implements AutoCloseable {
     private final Map<String, ConnectorDefinition> declaredSinks;
     private final List<PipelineListener> listeners = new ArrayList<>();
 
+    private final Ownership ownership;
+    /** True when several replicas may share the state database (ownership is a lease). */
+    private final boolean shared;
+    private final Map<String, Long> appliedSourceGenerations = new LinkedHashMap<>();
     private Pipeline pipeline;
+    private long appliedPipelineGeneration = -1;
+    private String appliedSinks = "";
     private String lastFailure;
+    private java.util.concurrent.ScheduledExecutorService loop;
 
     /** Everything the manager needs; built by the server. */
     public record Parts(Registries registries, DefinitionStore definitions, OffsetStore offsetStore, StateStore stateStore,
                         DataSource stateDataSource, DeadLetterSink deadLetters, LineageStore lineageStore, Audit audit,
                         Path dataDir, int bufferSize, Clock clock, Supplier<Stages> stages,
-                        List<ConnectorDefinition> declaredSources, List<ConnectorDefinition> declaredSinks) {}
+                        List<ConnectorDefinition> declaredSources, List<ConnectorDefinition> declaredSinks, Ownership ownership) {}
 
     public PipelineManager(Parts p) {
         this.registries = p.registries();
@@ -96,6 +104,45 @@ public final class PipelineManager implements AutoCloseable {
         this.stages = p.stages();
         this.declaredSources = byId(p.declaredSources());
         this.declaredSinks = byId(p.declaredSinks());
+        this.ownership = p.ownership();
+        this.shared = !(p.ownership().current().map(l -> l.expiresAt() == null).orElse(false));
+    }
+
+    /**
+     * Applies the desired state now and then every {@code period}: takes or renews ownership, and on
+     * the owner starts, stops and restarts what the stored definitions ask for. On other replicas it
+     * makes sure no pipeline runs.
+     */
+    public synchronized void startReconciling(Duration period) {
+        if (loop != null) {
+            return;
+        }
+        ownership.acquireOrRenew();
+        reconcile();
+        // renewal on its own thread, so that a slow reconcile (a sink restart) never lets the lease lapse
+        loop = java.util.concurrent.Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "etl-reconciler");
+            t.setDaemon(true);
+            return t;
+        });
+        loop.scheduleWithFixedDelay(() -> {
+            try {
+                ownership.acquireOrRenew();
+            } catch (RuntimeException e) {
+                LOG.warn("renewing pipeline ownership failed: {}", e.toString());
+            }
+        }, ownership.renewEvery().toMillis(), ownership.renewEvery().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        loop.scheduleWithFixedDelay(() -> {
+            try {
+                reconcile();
+            } catch (RuntimeException e) {
+                LOG.warn("reconciling the pipeline failed: {}", e.toString());
+            }
+        }, period.toMillis(), period.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    public Ownership ownership() {
+        return ownership;
     }
 
     private static Map<String, ConnectorDefinition> byId(List<ConnectorDefinition> defs) {
@@ -134,7 +181,7 @@ public final class PipelineManager implements AutoCloseable {
 
     /** Whether a source is enabled and with which tables. */
     public synchronized SourceRun run(String sourceId) {
-        return definitions.get(Kind.SOURCE_RUN, sourceId).map(SourceRun::fromMap).orElse(new SourceRun(false, List.of()));
+        return definitions.get(Kind.SOURCE_RUN, sourceId).map(SourceRun::fromMap).orElse(new SourceRun(false, List.of(), 0));
     }
 
     /**
@@ -162,11 +209,9 @@ public final class PipelineManager implements AutoCloseable {
         if (declaredSources.containsKey(id)) {
             throw new EtlException(ErrorCode.CONFLICT, "source '" + id + "' is declared in config/cdc.yaml; remove it there");
         }
-        if (pipeline != null && !pipeline.state().isTerminal()) {
-            stopSourceQuietly(id);
-        }
         definitions.delete(Kind.SOURCE, id);
         definitions.delete(Kind.SOURCE_RUN, id);
+        reconcileAndReport();
         offsetStore.reset(id);
         audit.record(actor, "source.delete", id, Map.of());
     }
@@ -181,7 +226,7 @@ public final class PipelineManager implements AutoCloseable {
         provider.checkConnection(context(def, provider));
         definitions.put(Kind.SINK, def.id(), toMap(def));
         audit.record(actor, "sink.connect", def.id(), Map.of("type", def.type()));
-        restartIfRunning("sink '" + def.id() + "' added");
+        reconcileAndReport();
         return def;
     }
 
@@ -194,83 +239,200 @@ public final class PipelineManager implements AutoCloseable {
         }
         definitions.delete(Kind.SINK, id);
         audit.record(actor, "sink.delete", id, Map.of());
-        restartIfRunning("sink '" + id + "' removed");
+        reconcileAndReport();
     }
 
-    // ---- running --------------------------------------------------------------------------------
+    // ---- desired state (written by any replica) -------------------------------------------------
 
-    /** Starts the pipeline (sinks, stages) and every enabled source; a no-op when running. */
+    /** Asks for the pipeline to run (sinks, stages and every enabled source); a new request also restarts a failed pipeline. */
     public synchronized void startPipeline(String actor) {
-        if (isRunning()) {
-            return;
-        }
-        pipeline = build();
-        try {
-            pipeline.start();
-        } catch (RuntimeException e) {
-            lastFailure = e.getMessage();
-            pipeline = null;
-            throw e;
-        }
-        lastFailure = null;
+        Map<String, Object> desired = desired();
+        long generation = ((Number) desired.getOrDefault("generation", 0L)).longValue();
+        boolean restartNeeded = pipeline == null || pipeline.state().isTerminal();
+        definitions.put(Kind.PIPELINE, "desired", Map.of("running", true, "generation", restartNeeded ? generation + 1 : generation));
         audit.record(actor, "pipeline.start", "pipeline", Map.of("sinks", List.copyOf(sinks().keySet())));
-        for (String id : sources().keySet()) {
-            SourceRun run = run(id);
-            if (run.enabled()) {
-                addToPipeline(id, run.tables());
-            }
-        }
+        reconcileAndReport();
     }
 
-    /** Stops the pipeline gracefully (buffered events are delivered and committed); sources keep their enabled flag. */
+    /** Asks for the pipeline to stop gracefully (buffered events delivered and committed); sources keep their enabled flag. */
     public synchronized void stopPipeline(String actor) {
-        if (pipeline != null) {
-            pipeline.stop();
-            audit.record(actor, "pipeline.stop", "pipeline", Map.of("state", pipeline.state().name()));
-        }
+        Map<String, Object> desired = desired();
+        definitions.put(Kind.PIPELINE, "desired", Map.of("running", false, "generation", desired.getOrDefault("generation", 0L)));
+        audit.record(actor, "pipeline.stop", "pipeline", Map.of());
+        reconcileAndReport();
     }
 
     /**
-     * Starts capture of a source, for the given tables (empty: its configured tables), starting the
-     * pipeline first when it is not running.
+     * Asks for capture of a source, for the given tables (empty: its configured tables); the pipeline
+     * is started when it is not running.
      */
     public synchronized void startSource(String id, List<String> tables, String actor) {
         ConnectorDefinition def = source(id);
         SourceProvider provider = registries.sources().get(def.type());
         ConnectorDefinition effective = withTables(def, tables);
         throwIfInvalid("source '" + id + "'", provider.validate(effective));
-        definitions.put(Kind.SOURCE_RUN, id, new SourceRun(true, tables).toMap());
+        definitions.put(Kind.SOURCE_RUN, id, new SourceRun(true, tables, run(id).generation() + 1).toMap());
         audit.record(actor, "source.start", id, Map.of("tables", tables));
-        if (!isRunning()) {
+        if (!Boolean.TRUE.equals(desired().get("running")) || (pipeline != null && pipeline.state().isTerminal())) {
             startPipeline(actor);
         } else {
-            stopSourceQuietly(id);
-            addToPipeline(id, tables);
+            reconcileAndReport();
         }
     }
 
     public synchronized void stopSource(String id, String actor) {
         source(id);
-        definitions.put(Kind.SOURCE_RUN, id, new SourceRun(false, run(id).tables()).toMap());
-        stopSourceQuietly(id);
+        SourceRun run = run(id);
+        definitions.put(Kind.SOURCE_RUN, id, new SourceRun(false, run.tables(), run.generation()).toMap());
         audit.record(actor, "source.stop", id, Map.of());
+        reconcileAndReport();
     }
 
     /** Re-reads the given tables of a running source as snapshot events. */
     public synchronized void snapshot(String id, List<String> tables, String actor) {
         source(id);
-        if (!isRunning()) {
-            throw new EtlException(ErrorCode.CONFLICT, "the pipeline is not running; start source '" + id + "' first");
+        if (!run(id).enabled()) {
+            throw new EtlException(ErrorCode.CONFLICT, "source '" + id + "' is not started; start it first");
         }
-        pipeline.requestSnapshot(id, tables);
+        definitions.put(Kind.SNAPSHOT_REQUEST, id + "@" + System.nanoTime(), Map.of("source", id, "tables", List.copyOf(tables)));
         audit.record(actor, "source.snapshot", id, Map.of("tables", tables));
+        reconcileAndReport();
+    }
+
+    private Map<String, Object> desired() {
+        return definitions.get(Kind.PIPELINE, "desired").orElse(Map.of("running", false, "generation", 0L));
+    }
+
+    /** Reconciles right away when this replica owns the pipeline; surfaces a start failure to the caller. */
+    private void reconcileAndReport() {
+        if (!ownership.isOwner()) {
+            return;
+        }
+        reconcile();
+        if (pipeline == null && lastFailure != null && Boolean.TRUE.equals(desired().get("running"))) {
+            throw new EtlException(ErrorCode.SINK_FAILED, "the pipeline could not start: " + lastFailure);
+        }
+    }
+
+    // ---- actual state (the owner applies the desired state) -------------------------------------
+
+    /** Brings the running pipeline in line with the stored desired state. Called after every change and periodically. */
+    public synchronized void reconcile() {
+        if (!ownership.isOwner()) {
+            if (pipeline != null && !pipeline.state().isTerminal()) {
+                LOG.warn("replica {} does not own the pipeline any more: stopping it", ownership.replicaId());
+                pipeline.stop();
+            }
+            pipeline = null;
+            appliedSourceGenerations.clear();
+            return;
+        }
+        Map<String, Object> desired = desired();
+        if (!Boolean.TRUE.equals(desired.get("running"))) {
+            if (pipeline != null && !pipeline.state().isTerminal()) {
+                pipeline.stop();
+            }
+            appliedSourceGenerations.clear();
+            return;
+        }
+        long generation = ((Number) desired.getOrDefault("generation", 0L)).longValue();
+        String sinkFingerprint = sinks().toString();
+        boolean stale = pipeline == null
+                || (pipeline.state() == PipelineState.STOPPED)
+                || (pipeline.state() == PipelineState.FAILED && generation != appliedPipelineGeneration)
+                || !sinkFingerprint.equals(appliedSinks);
+        if (stale) {
+            if (pipeline != null && !pipeline.state().isTerminal()) {
+                LOG.info("restarting the pipeline: its sinks changed");
+                pipeline.stop();
+            }
+            appliedSourceGenerations.clear();
+            appliedPipelineGeneration = generation;
+            appliedSinks = sinkFingerprint;
+            try {
+                pipeline = build();
+                pipeline.start();
+                lastFailure = null;
+            } catch (RuntimeException e) {
+                lastFailure = e.getMessage();
+                LOG.error("the pipeline could not start: {}", e.getMessage());
+                pipeline = null;
+                return;
+            }
+        }
+        if (pipeline.state() != PipelineState.RUNNING) {
+            return;
+        }
+        Map<String, ConnectorDefinition> sources = sources();
+        for (Map.Entry<String, ConnectorDefinition> e : sources.entrySet()) {
+            String id = e.getKey();
+            SourceRun run = run(id);
+            Long applied = appliedSourceGenerations.get(id);
+            if (run.enabled()) {
+                if (applied == null || applied != run.generation()) {
+                    stopSourceQuietly(id);
+                    appliedSourceGenerations.put(id, run.generation());
+                    try {
+                        addToPipeline(id, run.tables());
+                    } catch (RuntimeException ex) {
+                        LOG.error("source {} could not start: {}", id, ex.getMessage());
+                        audit.record("system", "source.failed", id, Map.of("error", String.valueOf(ex.getMessage())));
+                    }
+                }
+            } else if (applied != null) {
+                stopSourceQuietly(id);
+                appliedSourceGenerations.remove(id);
+            }
+        }
+        for (String id : List.copyOf(appliedSourceGenerations.keySet())) {
+            if (!sources.containsKey(id)) {
+                stopSourceQuietly(id);
+                appliedSourceGenerations.remove(id);
+            }
+        }
+        publishStatus();
+        definitions.list(Kind.SNAPSHOT_REQUEST).forEach((requestId, body) -> {
+            definitions.delete(Kind.SNAPSHOT_REQUEST, requestId);
+            String source = String.valueOf(body.get("source"));
+            @SuppressWarnings("unchecked")
+            List<String> tables = (List<String>) body.getOrDefault("tables", List.of());
+            try {
+                pipeline.requestSnapshot(source, tables);
+            } catch (RuntimeException ex) {
+                LOG.error("re-snapshot of {} failed: {}", source, ex.getMessage());
+                audit.record("system", "source.snapshot.failed", source, Map.of("error", String.valueOf(ex.getMessage())));
+            }
+        });
+    }
+
+    /**
+     * The pipeline status as the owner last published it (every reconcile), for replicas that do not
+     * run the pipeline themselves; empty in single-replica mode or before the first publication.
+     */
+    public Optional<Map<String, Object>> publishedStatus() {
+        return definitions.get(Kind.STATUS, "pipeline");
+    }
+
+    private void publishStatus() {
+        if (!shared || pipeline == null) {
+            return;
+        }
+        try {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> body = io.etlcdc.core.json.EtlJson.mapper().convertValue(pipeline.status(), Map.class);
+            body.put("published_by", ownership.replicaId());
+            body.put("published_at", clock.instant().toString());
+            definitions.put(Kind.STATUS, "pipeline", body);
+        } catch (RuntimeException e) {
+            LOG.debug("could not publish the pipeline status: {}", e.toString());
+        }
     }
 
     public synchronized boolean isRunning() {
         return pipeline != null && pipeline.state() == PipelineState.RUNNING;
     }
 
-    /** The running (or last) pipeline's status; empty when none was started. */
+    /** The running (or last) pipeline's status on this replica; empty when it runs nowhere here. */
     public synchronized Optional<PipelineStatus> status() {
         return Optional.ofNullable(pipeline).map(Pipeline::status);
     }
@@ -282,19 +444,13 @@ public final class PipelineManager implements AutoCloseable {
         return Optional.ofNullable(lastFailure);
     }
 
-    public List<DeadLetter> recentDeadLetters(int limit) {
-        return deadLetters.recent(limit);
+    /** Whether the pipeline is asked to run. */
+    public synchronized boolean desiredRunning() {
+        return Boolean.TRUE.equals(desired().get("running"));
     }
 
-    /** Restarts with the same sources, e.g. after sinks changed; positions carry over. */
-    public synchronized void restartIfRunning(String why) {
-        if (!isRunning()) {
-            return;
-        }
-        LOG.info("restarting the pipeline: {}", why);
-        pipeline.stop();
-        pipeline = null;
-        startPipeline("system");
+    public List<DeadLetter> recentDeadLetters(int limit) {
+        return deadLetters.recent(limit);
     }
 
     private Pipeline build() {
@@ -408,10 +564,22 @@ public final class PipelineManager implements AutoCloseable {
                 (Map<String, Object>) m.get("config"));
     }
 
+    /** Stops reconciling, stops the pipeline gracefully and hands ownership over at once. */
     @Override
-    public synchronized void close() {
-        if (pipeline != null) {
-            pipeline.stop();
+    public void close() {
+        java.util.concurrent.ScheduledExecutorService l;
+        synchronized (this) {
+            l = loop;
+            loop = null;
+        }
+        if (l != null) {
+            l.shutdownNow();
+        }
+        synchronized (this) {
+            if (pipeline != null) {
+                pipeline.stop();
+            }
+            ownership.release();
         }
     }
 }

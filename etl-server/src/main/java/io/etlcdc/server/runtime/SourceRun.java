@@ -8,10 +8,11 @@ import java.util.Map;
  * Whether a source should be capturing, and which tables: what {@code POST /sources/{id}/start}
  * asked for, kept across restarts.
  *
- * @param enabled capturing when the pipeline runs
- * @param tables  the tables asked for at start; empty means the source's configured tables
+ * @param enabled    capturing when the pipeline runs
+ * @param tables     the tables asked for at start; empty means the source's configured tables
+ * @param generation grows with every start request, so that the owner restarts the source
  */
-public record SourceRun(boolean enabled, List<String> tables) {
+public record SourceRun(boolean enabled, List<String> tables, long generation) {
     public SourceRun {
         tables = tables == null ? List.of() : List.copyOf(tables);
     }
@@ -20,12 +21,15 @@ public record SourceRun(boolean enabled, List<String> tables) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("enabled", enabled);
         m.put("tables", tables);
+        m.put("generation", generation);
         return m;
     }
 
     @SuppressWarnings("unchecked")
     static SourceRun fromMap(Map<String, Object> m) {
         Object t = m.get("tables");
-        return new SourceRun(Boolean.TRUE.equals(m.get("enabled")), t instanceof List<?> l ? (List<String>) l : List.of());
+        Object g = m.get("generation");
+        return new SourceRun(Boolean.TRUE.equals(m.get("enabled")), t instanceof List<?> l ? (List<String>) l : List.of(),
+                g instanceof Number n ? n.longValue() : 0L);
     }
 }

@@ -27,7 +27,7 @@ import java.util.Optional;
  */
 public final class DefinitionStore {
     /** What a definition is. */
-    public enum Kind { SOURCE, SINK, RULE, QUALITY_RULE, SOURCE_RUN }
+    public enum Kind { SOURCE, SINK, RULE, QUALITY_RULE, SOURCE_RUN, PIPELINE, SNAPSHOT_REQUEST, STATUS }
 
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
 

@@ -29,6 +29,8 @@ public final class CountingSourceProvider implements SourceProvider {
     public static final ConfigOption<Integer> COUNT = ConfigOptions.key("count").intType().defaultValue(10).withValidator(Validator.positive());
     public static final ConfigOption<List<String>> TABLES = ConfigOptions.key("tables").stringListType().defaultValue(List.of("users"));
     public static final ConfigOption<Double> POLL = ConfigOptions.key("poll_interval").doubleType().defaultValue(1.0);
+    /** Keep emitting 10 events every 20 ms after the first {@code count} (a continuous workload). */
+    public static final ConfigOption<Boolean> CONTINUOUS = ConfigOptions.key("continuous").booleanType().defaultValue(false);
 
     @Override
     public String identifier() {
@@ -37,7 +39,7 @@ public final class CountingSourceProvider implements SourceProvider {
 
     @Override
     public Set<ConfigOption<?>> optionalOptions() {
-        return Set.of(COUNT, TABLES, POLL);
+        return Set.of(COUNT, TABLES, POLL, CONTINUOUS);
     }
 
     @Override
@@ -57,6 +59,7 @@ public final class CountingSourceProvider implements SourceProvider {
     public Source create(ProviderContext context) {
         int count = context.config().get(COUNT);
         List<String> tables = context.config().get(TABLES);
+        boolean continuous = context.config().get(CONTINUOUS);
         String id = context.id();
         return new Source() {
             private volatile boolean stopped;
@@ -76,8 +79,16 @@ public final class CountingSourceProvider implements SourceProvider {
                 if (!batch.isEmpty()) {
                     ctx.emit(batch);
                 }
+                long next = Math.max(from, (long) count * tables.size() + 1);
                 while (!stopped && ctx.isRunning()) {
                     Thread.sleep(20);
+                    if (continuous) {
+                        List<ChangeEvent> more = new ArrayList<>();
+                        for (int i = 0; i < 10; i++, next++) {
+                            more.add(ChangeEvent.insert(id, "public." + tables.get(0), Map.of("id", next), Map.of("id", next), Position.of(next)));
+                        }
+                        ctx.emit(more);
+                    }
                 }
             }
 
