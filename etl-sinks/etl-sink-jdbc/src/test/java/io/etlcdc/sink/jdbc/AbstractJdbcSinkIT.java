@@ -306,6 +306,24 @@ abstract class AbstractJdbcSinkIT extends SinkContractTest {
     }
 
     @Test
+    void checkConnectionPassesForTheTargetAndNamesAnUnreachableOneWithoutItsPassword() throws Exception {
+        JdbcSinkProvider provider = new JdbcSinkProvider();
+        provider.checkConnection(io.etlcdc.core.spi.ProviderContext.of(
+                new io.etlcdc.core.config.ConnectorDefinition("warehouse", "jdbc", connectionString(), Map.of())));
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String scheme = connectionString().substring(0, connectionString().indexOf("://"));
+        assertThatThrownBy(() -> provider.checkConnection(io.etlcdc.core.spi.ProviderContext.of(
+                new io.etlcdc.core.config.ConnectorDefinition("warehouse", "jdbc",
+                        scheme + "://u:s3cret-pw@127.0.0.1:" + port + "/db", Map.of("connect_timeout_ms", 1000)))))
+                .isInstanceOf(EtlException.class)
+                .hasMessageContaining("sink 'warehouse' cannot connect to")
+                .hasMessageNotContaining("s3cret-pw");
+    }
+
+    @Test
     void tablePrefixNamesTheTarget() throws Exception {
         try (JdbcSink sink = openSink(settings().withTablePrefix("t_"))) {
             sink.write(List.of(insert(1, 1, "a")));

@@ -259,6 +259,12 @@ class KafkaSinkIT extends SinkContractTest {
     }
 
     @Test
+    void checkConnectionReachesTheBroker() {
+        new KafkaSinkProvider(k -> null).checkConnection(io.etlcdc.core.spi.ProviderContext.of(new io.etlcdc.core.config.ConnectorDefinition(
+                "events", "kafka", null, Map.of("bootstrap_servers", cluster.bootstrapServers()))));
+    }
+
+    @Test
     void aRecordTooLargeForTheBrokerIsDeadLetteredAndTheRestPublished() throws Exception {
         KafkaSinkSettings s = settings().withClientProperties(Map.of("max.request.size", "4000"));
         try (KafkaSink sink = open(s)) {
