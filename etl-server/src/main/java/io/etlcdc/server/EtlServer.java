@@ -16,6 +16,20 @@ import io.etlcdc.server.api.ApiException;
 import io.etlcdc.server.api.Auth;
 import io.etlcdc.server.api.Http;
 import io.etlcdc.server.api.PipelineApi;
+import io.etlcdc.server.api.RulesApi;
+import io.etlcdc.server.api.SchemaApi;
+import io.etlcdc.core.config.ConnectorDefinition;
+import io.etlcdc.core.spi.ProviderContext;
+import io.etlcdc.schema.SchemaChangePolicy;
+import io.etlcdc.schema.SchemaRegistry;
+import io.etlcdc.schema.SchemaTracker;
+import io.etlcdc.server.runtime.RuleSets;
+import io.etlcdc.transform.RuleDefinition;
+import io.etlcdc.transform.RuleEngine;
+import io.etlcdc.transform.RuleFiles;
+import io.etlcdc.quality.QualityGate;
+import io.etlcdc.quality.QualityRules;
+import java.util.List;
 import io.etlcdc.server.metrics.ServerMetrics;
 import io.etlcdc.server.plugins.PluginLoader;
 import io.etlcdc.server.plugins.Registries;
@@ -25,6 +39,7 @@ import io.etlcdc.server.runtime.PipelineManager;
 import io.etlcdc.server.state.DefinitionStore;
 import io.etlcdc.server.state.StateDatabase;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
 import javax.sql.DataSource;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -52,6 +67,9 @@ public final class EtlServer implements AutoCloseable {
     private final ConfigFiles.Loaded config;
     private final Instant startedAt = Instant.now();
     private Javalin app;
+    private RuleSets ruleSets;
+    private SchemaRegistry schemaRegistry;
+    private SchemaTracker schemaTracker;
     private StateDatabase state;
     private PipelineManager manager;
     private ServerMetrics metrics;
@@ -112,24 +130,41 @@ public final class EtlServer implements AutoCloseable {
         } else {
             ownership = Ownership.single(replicaId());
         }
-        manager = new PipelineManager(new PipelineManager.Parts(registries, new DefinitionStore(ds), offsets,
-                new JdbcStateStore(ds), ds, deadLetters, null, audit, settings.dataDir(), settings.bufferSize(), clock,
-                PipelineManager.Stages::none, config.sources(), config.sinks(), ownership));
-        metrics = new ServerMetrics(manager);
+        DefinitionStore definitions = new DefinitionStore(ds);
+        JdbcStateStore stateStore = new JdbcStateStore(ds);
+        ruleSets = new RuleSets(
+                RuleEngine.builder().id("rules").stateStore(stateStore).providers(registries.transforms())
+                        .rules(declaredRules(config)).build(),
+                QualityGate.builder().rules(QualityRules.fromMaps(config.qualityRules())).build(),
+                definitions, audit, declaredRules(config), QualityRules.fromMaps(config.qualityRules()));
+        schemaRegistry = SchemaRegistry.create(ProviderContext.builder("schema-registry").service(DataSource.class, ds).build());
+        schemaTracker = SchemaTracker.builder(schemaRegistry).build();
+        PipelineManager.Stages stages = new PipelineManager.Stages(schemaTracker, List.of(ruleSets.engine()), ruleSets.gate());
+        manager = new PipelineManager(new PipelineManager.Parts(registries, definitions, offsets,
+                stateStore, ds, deadLetters, null, audit, settings.dataDir(), settings.bufferSize(), clock,
+                () -> stages, config.sources(), config.sinks(), ownership, ruleSets::sync, this::applyServerOptions));
+        metrics = new ServerMetrics(manager, ruleSets);
         Auth auth = new Auth(settings.apiToken());
         PipelineApi pipelineApi = new PipelineApi(manager, audit);
+        RulesApi rulesApi = new RulesApi(ruleSets);
+        SchemaApi schemaApi = new SchemaApi(schemaRegistry, audit);
         app = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson(EtlJson.mapper(), false));
             cfg.jetty.port = settings.port();
             cfg.startup.showJavalinBanner = false;
             cfg.http.maxRequestSize = Http.MAX_BODY_BYTES;
+            cfg.staticFiles.add("/public", Location.CLASSPATH);
+            cfg.staticFiles.enableWebjars();
             cfg.routes.before("/api/*", auth::check);
             cfg.routes.get("/health", ctx -> {
                 Map<String, Object> h = health();
                 ctx.status("UP".equals(h.get("status")) ? 200 : 503).json(h);
             });
+            cfg.routes.get("/api/docs", ctx -> ctx.redirect("/api/docs/index.html"));
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             pipelineApi.register(cfg.routes);
+            rulesApi.register(cfg.routes);
+            schemaApi.register(cfg.routes);
             cfg.routes.exception(ApiException.class, (e, ctx) -> Http.error(ctx, e));
             cfg.routes.exception(EtlException.class, (e, ctx) -> Http.error(ctx, Http.fromEtl(e)));
             cfg.routes.exception(HttpResponseException.class, (e, ctx) -> Http.error(ctx, switch (e.getStatus()) {
@@ -157,6 +192,40 @@ public final class EtlServer implements AutoCloseable {
         // restores what was running before a restart, and (with DATABASE_URL) takes over from a dead replica
         manager.startReconciling(Duration.ofSeconds(2));
         return this;
+    }
+
+    /**
+     * Takes the options the server handles itself out of a source definition before its provider sees
+     * it: {@code schema_change_policy} (evolve, fail, ignore) goes to the schema tracker.
+     */
+    private ConnectorDefinition applyServerOptions(ConnectorDefinition source) {
+        Object policy = source.config().get(SchemaChangePolicy.OPTION.key());
+        if (policy == null) {
+            return source;
+        }
+        try {
+            schemaTracker.setPolicy(source.id(), SchemaChangePolicy.parse(String.valueOf(policy)));
+        } catch (EtlException e) {
+            throw new ConfigException(SchemaChangePolicy.OPTION.key(), policy, "expected evolve, fail or ignore");
+        }
+        return source.withConfig(SchemaChangePolicy.OPTION.key(), null);
+    }
+
+    /** The rules of config/transformations.yaml; a bad rule stops the start naming it. */
+    private static List<RuleDefinition> declaredRules(ConfigFiles.Loaded config) {
+        List<RuleDefinition> out = new java.util.ArrayList<>();
+        List<ConfigException.ConfigError> errors = new java.util.ArrayList<>();
+        for (int i = 0; i < config.transformationRules().size(); i++) {
+            try {
+                out.add(RuleFiles.parse(EtlJson.mapper().writeValueAsString(Map.of("rules", List.of(config.transformationRules().get(i))))).get(0));
+            } catch (EtlException | com.fasterxml.jackson.core.JsonProcessingException e) {
+                errors.add(new ConfigException.ConfigError("transformations.yaml: rules[" + i + "]", null, e.getMessage()));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ConfigException("invalid configuration", errors);
+        }
+        return out;
     }
 
     private static String replicaId() {

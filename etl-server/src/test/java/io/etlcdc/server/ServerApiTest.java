@@ -114,7 +114,8 @@ class ServerApiTest {
         assertThat(badOption.json().path("errors")).extracting(e -> e.path("key").asText()).containsExactlyInAnyOrder("count", "colour");
 
         Response down = api.post("/api/v1/sources/connect", "{\"id\":\"x\",\"type\":\"test-counter\",\"connection_string\":\"counter://a:" + PASSWORD + "@down/db\"}");
-        assertThat(down.status()).isEqualTo(502);
+        assertThat(down.status()).isEqualTo(400);
+        assertThat(down.json().path("errors").get(0).path("key").asText()).isEqualTo("connection_string");
         assertThat(down.body()).contains("connection refused").doesNotContain(PASSWORD);
 
         assertThat(api.get("/api/v1/sources/nope").status()).isEqualTo(404);
@@ -131,6 +132,29 @@ class ServerApiTest {
         assertThat(tooBig.status()).isEqualTo(413);
 
         assertThat(api.get("/health").status()).isEqualTo(200);
+    }
+
+    @Test
+    void theOpenApiDescriptionIsServedAndNamesEveryPathTheServerAnswers() throws Exception {
+        Api api = start(null);
+        assertThat(api.get("/api/docs/index.html").body()).contains("swagger-ui");
+        Response spec = api.get("/api/openapi.yaml");
+        assertThat(spec.status()).isEqualTo(200);
+        var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(spec.body());
+        var paths = new java.util.ArrayList<String>();
+        yaml.path("paths").fieldNames().forEachRemaining(paths::add);
+        assertThat(paths).contains("/api/v1/sources/connect", "/api/v1/sources/{source_id}/start", "/api/v1/transformations",
+                "/api/v1/transformations/preview", "/api/v1/quality/check", "/api/v1/pipeline/status", "/health", "/metrics");
+        for (String path : paths) {
+            String concrete = path.replaceAll("\\{[^}]+}", "x");
+            yaml.path("paths").path(path).fieldNames().forEachRemaining(method -> {
+                if (method.equals("get")) {
+                    Response r = api.get(concrete);
+                    assertThat(r.status()).as("GET %s answers (even if 404 for an unknown id, not 'no endpoint')", concrete).isNotEqualTo(405);
+                    assertThat(r.body()).as(concrete).doesNotContain("no endpoint");
+                }
+            });
+        }
     }
 
     @Test

@@ -119,7 +119,8 @@ public final class Http {
             case NOT_FOUND -> new ApiException(404, "not found", message);
             case CONFLICT -> new ApiException(409, "conflict", message);
             case SCHEMA_INCOMPATIBLE -> new ApiException(409, "incompatible schema", message);
-            case CONNECTION_FAILED, POSITION_LOST, SOURCE_FAILED, SINK_FAILED -> new ApiException(502, "upstream failure", message);
+            case CONNECTION_FAILED, STATE_CORRUPT -> new ApiException(503, "unavailable", message);
+            case POSITION_LOST, SOURCE_FAILED, SINK_FAILED -> new ApiException(502, "upstream failure", message);
             default -> {
                 LOG.error("request failed: {}", message, e);
                 yield new ApiException(500, "internal error", message);

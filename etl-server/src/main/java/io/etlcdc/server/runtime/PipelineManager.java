@@ -74,6 +74,10 @@ public final class PipelineManager implements AutoCloseable {
     private final List<PipelineListener> listeners = new ArrayList<>();
 
     private final Ownership ownership;
+    /** Takes server-handled options (schema_change_policy) out of a source definition before its provider sees it. */
+    private final java.util.function.UnaryOperator<ConnectorDefinition> serverOptions;
+    /** Runs first in every reconcile, e.g. to pick up rules another replica added. */
+    private final Runnable beforeReconcile;
     /** True when several replicas may share the state database (ownership is a lease). */
     private final boolean shared;
     private final Map<String, Long> appliedSourceGenerations = new LinkedHashMap<>();
@@ -87,7 +91,8 @@ public final class PipelineManager implements AutoCloseable {
     public record Parts(Registries registries, DefinitionStore definitions, OffsetStore offsetStore, StateStore stateStore,
                         DataSource stateDataSource, DeadLetterSink deadLetters, LineageStore lineageStore, Audit audit,
                         Path dataDir, int bufferSize, Clock clock, Supplier<Stages> stages,
-                        List<ConnectorDefinition> declaredSources, List<ConnectorDefinition> declaredSinks, Ownership ownership) {}
+                        List<ConnectorDefinition> declaredSources, List<ConnectorDefinition> declaredSinks, Ownership ownership,
+                        Runnable beforeReconcile, java.util.function.UnaryOperator<ConnectorDefinition> serverOptions) {}
 
     public PipelineManager(Parts p) {
         this.registries = p.registries();
@@ -105,6 +110,8 @@ public final class PipelineManager implements AutoCloseable {
         this.declaredSources = byId(p.declaredSources());
         this.declaredSinks = byId(p.declaredSinks());
         this.ownership = p.ownership();
+        this.beforeReconcile = p.beforeReconcile() == null ? () -> { } : p.beforeReconcile();
+        this.serverOptions = p.serverOptions() == null ? d -> d : p.serverOptions();
         this.shared = !(p.ownership().current().map(l -> l.expiresAt() == null).orElse(false));
     }
 
@@ -196,8 +203,9 @@ public final class PipelineManager implements AutoCloseable {
             throw new EtlException(ErrorCode.CONFLICT, "a source with id '" + def.id() + "' already exists; delete it first");
         }
         SourceProvider provider = registries.sources().get(def.type());
-        throwIfInvalid("source '" + def.id() + "'", provider.validate(def));
-        provider.checkConnection(context(def, provider));
+        ConnectorDefinition forProvider = serverOptions.apply(def);
+        throwIfInvalid("source '" + def.id() + "'", provider.validate(forProvider));
+        checkConnection(def, () -> provider.checkConnection(context(forProvider, provider)));
         definitions.put(Kind.SOURCE, def.id(), toMap(def));
         audit.record(actor, "source.connect", def.id(), Map.of("type", def.type(), "connection_string",
                 Secrets.maskText(String.valueOf(def.connectionString()))));
@@ -223,7 +231,7 @@ public final class PipelineManager implements AutoCloseable {
         }
         SinkProvider provider = registries.sinks().get(def.type());
         throwIfInvalid("sink '" + def.id() + "'", provider.validate(def));
-        provider.checkConnection(context(def, provider));
+        checkConnection(def, () -> provider.checkConnection(context(def, provider)));
         definitions.put(Kind.SINK, def.id(), toMap(def));
         audit.record(actor, "sink.connect", def.id(), Map.of("type", def.type()));
         reconcileAndReport();
@@ -269,7 +277,7 @@ public final class PipelineManager implements AutoCloseable {
     public synchronized void startSource(String id, List<String> tables, String actor) {
         ConnectorDefinition def = source(id);
         SourceProvider provider = registries.sources().get(def.type());
-        ConnectorDefinition effective = withTables(def, tables);
+        ConnectorDefinition effective = serverOptions.apply(withTables(def, tables));
         throwIfInvalid("source '" + id + "'", provider.validate(effective));
         definitions.put(Kind.SOURCE_RUN, id, new SourceRun(true, tables, run(id).generation() + 1).toMap());
         audit.record(actor, "source.start", id, Map.of("tables", tables));
@@ -318,6 +326,11 @@ public final class PipelineManager implements AutoCloseable {
 
     /** Brings the running pipeline in line with the stored desired state. Called after every change and periodically. */
     public synchronized void reconcile() {
+        try {
+            beforeReconcile.run();
+        } catch (RuntimeException e) {
+            LOG.warn("syncing rules before reconcile failed: {}", e.toString());
+        }
         if (!ownership.isOwner()) {
             if (pipeline != null && !pipeline.state().isTerminal()) {
                 LOG.warn("replica {} does not own the pipeline any more: stopping it", ownership.replicaId());
@@ -507,7 +520,7 @@ public final class PipelineManager implements AutoCloseable {
     }
 
     private void addToPipeline(String id, List<String> tables) {
-        ConnectorDefinition def = withTables(source(id), tables);
+        ConnectorDefinition def = serverOptions.apply(withTables(source(id), tables));
         SourceProvider provider = registries.sources().get(def.type());
         Source source = provider.create(context(def, provider));
         pipeline.addSource(id, source);
@@ -535,6 +548,19 @@ public final class PipelineManager implements AutoCloseable {
                 .service(OffsetStore.class, offsetStore)
                 .service(DataSource.class, stateDataSource)
                 .build();
+    }
+
+    /** A destination the user named that cannot be reached is bad input: reported against its connection string. */
+    private static void checkConnection(ConnectorDefinition def, Runnable check) {
+        try {
+            check.run();
+        } catch (ConfigException e) {
+            throw e;
+        } catch (EtlException e) {
+            String key = def.connectionString() != null ? "connection_string" : "config";
+            throw new ConfigException(def.id(), List.of(new ConfigError(key,
+                    def.connectionString() == null ? null : Secrets.maskText(def.connectionString()), Secrets.maskText(e.getMessage()))));
+        }
     }
 
     private static void throwIfInvalid(String what, List<ConfigError> errors) {

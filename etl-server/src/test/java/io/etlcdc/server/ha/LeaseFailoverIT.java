@@ -64,7 +64,7 @@ class LeaseFailoverIT {
         Registries registries = Registries.of(getClass().getClassLoader(), List.of());
         PipelineManager m = new PipelineManager(new PipelineManager.Parts(registries, new DefinitionStore(ds), offsets,
                 new MemoryStateStore(), ds, new MemoryDeadLetterSink(), null, new Audit(new InMemoryAuditLog(), Clock.systemUTC()),
-                dir.resolve(id), 1000, Clock.systemUTC(), PipelineManager.Stages::none, List.of(), List.of(), lease));
+                dir.resolve(id), 1000, Clock.systemUTC(), PipelineManager.Stages::none, List.of(), List.of(), lease, null, null));
         return new Replica(m, lease);
     }
 

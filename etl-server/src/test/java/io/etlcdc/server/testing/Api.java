@@ -51,7 +51,15 @@ public final class Api {
             b.header("Authorization", "Bearer " + token);
         }
         try {
-            HttpResponse<String> r = http.send(b.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest request = b.timeout(Duration.ofSeconds(60)).build();
+            HttpResponse<String> r;
+            try {
+                r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (java.io.IOException staleConnection) {
+                // the server may close a kept-alive connection after an error response; the client then
+                // writes into a closed socket and reads nothing: send once more on a fresh connection
+                r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            }
             JsonNode json = null;
             try {
                 json = EtlJson.mapper().readTree(r.body());
