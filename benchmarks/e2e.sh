@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# End-to-end benchmark: PostgreSQL -> raw Debezium (baseline) vs. this product's pipeline.
+#
+# One run, on one machine (see benchmarks/README.md, "End to end"):
+#   1. starts two embedded PostgreSQL 16 servers: the source (wal_level=logical) and the jdbc sink's target;
+#   2. makes one replication slot per run, then inserts the same $E2E_ROWS rows once: every slot holds the
+#      very same backlog;
+#   3. streams it through the raw Debezium embedded engine into a consumer that only counts (the baseline),
+#      through the product's pipeline (postgresql source -> the spec's rules -> two quality checks -> file sink),
+#      and again with the jdbc sink into the target server (plus breakdown runs: no sink, no stages);
+#   4. commit-to-sink latency at a steady $E2E_RATE changes/s with poll_interval $E2E_POLL_INTERVAL
+#      (Debezium alone, then the pipeline);
+#   5. resident memory of the pipeline process while a backlog of $E2E_BACKLOG_ROWS events drains;
+#   6. prints one name=value line per figure, and last e2e_vs_debezium_ratio.
+# Every Java process runs with the same flags ($E2E_JVM_FLAGS). Not part of ./mvnw verify.
+#
+# Usage: benchmarks/e2e.sh            (builds benchmarks/target/benchmarks.jar first; E2E_SKIP_BUILD=1 skips that)
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+JAR=benchmarks/target/benchmarks.jar
+ROWS=${E2E_ROWS:-200000}
+BACKLOG_ROWS=${E2E_BACKLOG_ROWS:-1000000}
+RATE=${E2E_RATE:-500}
+LATENCY_SECONDS=${E2E_LATENCY_SECONDS:-60}
+LATENCY_WARMUP_SECONDS=${E2E_LATENCY_WARMUP_SECONDS:-10}
+POLL=${E2E_POLL_INTERVAL:-0.1}
+BREAKDOWN=${E2E_BREAKDOWN:-1}
+JVM_FLAGS=${E2E_JVM_FLAGS:--Xms1g -Xmx1g -XX:+UseParallelGC}
+# Debezium's own metrics collector warns once per dropped sample; keep the logs readable (same for every run)
+LOG_FLAGS="-Dorg.slf4j.simpleLogger.log.io.debezium.metrics=error"
+WORK=${E2E_WORK_DIR:-$(mktemp -d /tmp/etl-e2e.XXXXXX)}
+RESULTS="$WORK/results.txt"
+mkdir -p "$WORK"
+: > "$RESULTS"
+echo "logs and results go to $WORK" >&2
+
+# Slots that stream the $ROWS-row backlog. Further backlog runs (see "Further runs" below) add theirs here,
+# e.g. EXTRA_BACKLOG_SLOTS="e2e_native", so that they read the very same rows.
+EXTRA_BACKLOG_SLOTS=${E2E_EXTRA_BACKLOG_SLOTS:-}
+
+if [ "${E2E_SKIP_BUILD:-0}" != 1 ]; then
+  echo "building $JAR ..." >&2
+  ./mvnw -B -q -pl benchmarks -am package -DskipTests >&2
+fi
+
+figure() { echo "$1=$2" | tee -a "$RESULTS"; }
+
+# run <log name> <main class> <args...>: one measurement JVM; its name=value lines go to stdout and $RESULTS
+run() {
+  local name=$1; shift
+  if ! java $JVM_FLAGS $LOG_FLAGS -cp "$JAR" "$@" 2> "$WORK/$name.log" | tee -a "$RESULTS"; then
+    echo "run '$name' failed; last lines of $WORK/$name.log:" >&2
+    tail -n 30 "$WORK/$name.log" >&2
+    exit 1
+  fi
+}
+
+figure machine_cores "$(nproc)"
+figure machine_load_1m_at_start "$(cut -d' ' -f1 /proc/loadavg)"
+figure java_version "$(java -version 2>&1 | head -n 1 | sed 's/.*version "\([^"]*\)".*/\1/')"
+figure jvm_flags "\"$JVM_FLAGS\""
+
+# ---- 1. databases ------------------------------------------------------------------------------------
+java -Xmx256m -cp "$JAR" io.etlcdc.benchmarks.e2e.E2eDatabases --dir "$WORK/db" > /dev/null 2> "$WORK/databases.log" &
+DB_PID=$!
+stop_databases() {
+  if kill -0 "$DB_PID" 2> /dev/null; then
+    kill "$DB_PID" && wait "$DB_PID" 2> /dev/null || true
+  fi
+}
+trap stop_databases EXIT
+for _ in $(seq 1 180); do
+  [ -f "$WORK/db/databases.properties" ] && break
+  kill -0 "$DB_PID" 2> /dev/null || { tail -n 30 "$WORK/databases.log" >&2; exit 1; }
+  sleep 1
+done
+[ -f "$WORK/db/databases.properties" ] || { echo "the databases did not start in 180 s" >&2; exit 1; }
+SOURCE=$(sed -n 's/^source=//p' "$WORK/db/databases.properties")
+TARGET=$(sed -n 's/^target=//p' "$WORK/db/databases.properties")
+
+# ---- 2. the backlog: one slot per run, then the rows ---------------------------------------------------
+SLOTS="e2e_debezium,e2e_file,e2e_jdbc"
+[ "$BREAKDOWN" = 1 ] && SLOTS="$SLOTS,e2e_nosink,e2e_source"
+[ -n "$EXTRA_BACKLOG_SLOTS" ] && SLOTS="$SLOTS,$EXTRA_BACKLOG_SLOTS"
+run workload io.etlcdc.benchmarks.e2e.E2eWorkload prepare --source "$SOURCE"
+run backlog io.etlcdc.benchmarks.e2e.E2eWorkload backlog --source "$SOURCE" --rows "$ROWS" --first-id 1 --slots "$SLOTS"
+
+# ---- 3. throughput over the same backlog -----------------------------------------------------------------
+run baseline io.etlcdc.benchmarks.e2e.DebeziumBaseline --source "$SOURCE" --slot e2e_debezium --events "$ROWS" \
+  --poll-interval "$POLL"
+run pipeline_file io.etlcdc.benchmarks.e2e.PipelineRun --source "$SOURCE" --slot e2e_file --events "$ROWS" \
+  --poll-interval "$POLL" --sink file --rss-interval-ms 250 --work "$WORK/run"
+rm -f "$WORK/run/e2e_file.jsonl"*
+run pipeline_jdbc io.etlcdc.benchmarks.e2e.PipelineRun --source "$SOURCE" --slot e2e_jdbc --events "$ROWS" \
+  --poll-interval "$POLL" --sink jdbc --target "$TARGET" --work "$WORK/run"
+if [ "$BREAKDOWN" = 1 ]; then
+  # where the time goes: the same pipeline without a sink, then without the stages either
+  run pipeline_nosink io.etlcdc.benchmarks.e2e.PipelineRun --source "$SOURCE" --slot e2e_nosink --events "$ROWS" \
+    --poll-interval "$POLL" --sink none --figure-prefix pipeline_nosink --work "$WORK/run"
+  run pipeline_source io.etlcdc.benchmarks.e2e.PipelineRun --source "$SOURCE" --slot e2e_source --events "$ROWS" \
+    --poll-interval "$POLL" --sink none --stages none --figure-prefix pipeline_source_only --work "$WORK/run"
+fi
+
+# ---- Further runs ------------------------------------------------------------------------------------------
+# Add further runs here (for instance the native pgoutput engine, classes under
+# benchmarks/src/main/java/io/etlcdc/benchmarks/e2e/native/). Each one calls
+#   run <log name> <main class> --source "$SOURCE" --slot <one of EXTRA_BACKLOG_SLOTS> --events "$ROWS" ...
+# and prints name=value lines (through `run` they land in $RESULTS); they appear before the final ratio.
+# The $ROWS-row backlog is in every slot of SLOTS until step 4 drops them.
+# ---- end of further runs -------------------------------------------------------------------------------
+
+run drop io.etlcdc.benchmarks.e2e.E2eWorkload drop --source "$SOURCE" --slots "$SLOTS"
+
+# ---- 4. commit-to-sink latency at a steady rate ---------------------------------------------------------
+run latency_debezium io.etlcdc.benchmarks.e2e.DebeziumBaseline --mode latency --source "$SOURCE" --slot e2e_dbz_latency \
+  --rate "$RATE" --warmup-s "$LATENCY_WARMUP_SECONDS" --seconds "$LATENCY_SECONDS" --poll-interval "$POLL" --first-id 100000001
+run latency_pipeline io.etlcdc.benchmarks.e2e.PipelineRun --mode latency --source "$SOURCE" --slot e2e_latency \
+  --rate "$RATE" --warmup-s "$LATENCY_WARMUP_SECONDS" --seconds "$LATENCY_SECONDS" --poll-interval "$POLL" \
+  --first-id 200000001 --sink file --work "$WORK/run"
+rm -f "$WORK/run/e2e_latency.jsonl"*
+run drop_latency io.etlcdc.benchmarks.e2e.E2eWorkload drop --source "$SOURCE" --slots e2e_dbz_latency,e2e_latency
+
+# ---- 5. resident memory while a large backlog drains ----------------------------------------------------
+run backlog_drain io.etlcdc.benchmarks.e2e.E2eWorkload backlog --source "$SOURCE" --rows "$BACKLOG_ROWS" \
+  --first-id 300000001 --slots e2e_drain
+run drain io.etlcdc.benchmarks.e2e.PipelineRun --source "$SOURCE" --slot e2e_drain --events "$BACKLOG_ROWS" \
+  --poll-interval "$POLL" --sink file --rss-interval-ms 250 --figure-prefix drain_file --work "$WORK/run"
+rm -f "$WORK/run/e2e_drain.jsonl"*
+
+# ---- 6. ratios, last -------------------------------------------------------------------------------------
+value() { sed -n "s/^$1=//p" "$RESULTS" | tail -n 1; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+figure machine_load_1m_at_end "$(cut -d' ' -f1 /proc/loadavg)"
+BASE=$(value debezium_baseline_events_per_s)
+figure e2e_jdbc_vs_debezium_ratio "$(ratio "$(value pipeline_jdbc_events_per_s)" "$BASE")"
+figure e2e_second_half_vs_debezium_ratio \
+  "$(ratio "$(value pipeline_file_second_half_events_per_s)" "$(value debezium_baseline_second_half_events_per_s)")"
+figure e2e_vs_debezium_ratio "$(ratio "$(value pipeline_file_events_per_s)" "$BASE")"
