@@ -19,6 +19,7 @@ import io.etlcdc.server.api.PipelineApi;
 import io.etlcdc.server.api.RulesApi;
 import io.etlcdc.server.api.SchemaApi;
 import io.etlcdc.server.api.LineageApi;
+import io.etlcdc.server.demo.Demo;
 import io.etlcdc.core.config.ConnectorDefinition;
 import io.etlcdc.core.spi.ProviderContext;
 import io.etlcdc.schema.SchemaChangePolicy;
@@ -66,11 +67,12 @@ import java.util.Map;
 public final class EtlServer implements AutoCloseable {
     private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(EtlServer.class);
 
-    private final ServerSettings settings;
+    private ServerSettings settings;
     private final ConfigFiles.Loaded config;
     private final Instant startedAt = Instant.now();
     private Javalin app;
     private RuleSets ruleSets;
+    private Demo demo;
     private LineageService lineage;
     private SchemaRegistry schemaRegistry;
     private SchemaTracker schemaTracker;
@@ -115,6 +117,10 @@ public final class EtlServer implements AutoCloseable {
         if (settings.apiToken().isEmpty()) {
             LOG.warn("ETL_API_TOKEN is not set: every endpoint, including those that change the pipeline, is open to anyone who can reach port {}",
                     settings.port());
+        }
+        if (settings.demo()) {
+            settings = settings.withDataDir(settings.dataDir().resolve("demo"));
+            demo = Demo.prepare(settings.dataDir());
         }
         state = StateDatabase.open(settings.databaseUrl(), settings.dataDir());
         LOG.info("state database: {}", state.description());
@@ -190,8 +196,8 @@ public final class EtlServer implements AutoCloseable {
                 }
             });
         }).start();
-        if (settings.demo()) {
-            LOG.info("demo mode: start sources with POST /api/v1/sources/{id}/start");
+        if (demo != null) {
+            demo.configure(manager, ruleSets, registries);
         }
         LOG.info("etl-server listening on port {} with {} source(s), {} sink(s), {} rule(s), {} quality rule(s) from {}",
                 app.port(), config.sources().size(), config.sinks().size(), config.transformationRules().size(),
@@ -342,6 +348,10 @@ public final class EtlServer implements AutoCloseable {
         if (manager != null) {
             manager.close();
             manager = null;
+        }
+        if (demo != null) {
+            demo.close();
+            demo = null;
         }
         try {
             if (deadLetters != null) {
