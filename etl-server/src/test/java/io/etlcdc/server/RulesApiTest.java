@@ -146,6 +146,33 @@ class RulesApiTest {
     }
 
     @Test
+    void deadLettersCanBeReplayedAfterTheRuleIsFixed() throws Exception {
+        Api api = start();
+        api.post("/api/v1/transformations", """
+                {"rule_id": "broken", "name": "Broken", "rule_type": "map", "source_fields": ["id"], "target_field": "x",
+                 "expression": "{{ id + 'x' }}"}""");
+        Path out = dir.resolve("out/events.jsonl");
+        api.post("/api/v1/sinks/connect", "{\"id\":\"archive\",\"type\":\"file\",\"config\":{\"path\":\"" + out + "\"}}");
+        api.post("/api/v1/sources/connect", "{\"id\":\"pg\",\"type\":\"test-counter\",\"connection_string\":\"counter://u:p@h/db\",\"config\":{\"count\":4,\"tables\":[\"users\"]}}");
+        api.post("/api/v1/sources/pg/start", "[]");
+        await().atMost(30, TimeUnit.SECONDS).until(() -> api.get("/api/v1/dead-letters").json().path("count").asInt() == 4);
+        var letter = api.get("/api/v1/dead-letters").json().path("dead_letters").get(0);
+        assertThat(letter.path("component").asText()).isEqualTo("broken");
+        assertThat(letter.path("reason").asText()).contains("broken");
+        assertThat(letter.path("id").asText()).hasSize(16);
+        assertThat(Files.exists(out) ? Files.readAllLines(out) : List.of()).isEmpty();
+
+        assertThat(api.delete("/api/v1/transformations/broken").status()).isEqualTo(200);
+        Response replay = api.post("/api/v1/dead-letters/replay", "{\"component\": \"broken\"}");
+        assertThat(replay.status()).as(replay.toString()).isEqualTo(200);
+        assertThat(replay.json().path("replayed").asInt()).isEqualTo(4);
+        assertThat(replay.json().path("delivered").asInt()).isEqualTo(4);
+        assertThat(Files.readAllLines(out)).hasSize(4);
+        assertThat(api.post("/api/v1/dead-letters/replay", "{\"ids\": \"x\"}").status()).isEqualTo(400);
+        assertThat(api.get("/api/v1/lineage/audit?action=dead_letters.replay").json().path("entries")).hasSize(1);
+    }
+
+    @Test
     void rulesAddedThroughTheApiSurviveARestart() {
         Api api = start();
         api.post("/api/v1/transformations", MASK_EMAIL);
