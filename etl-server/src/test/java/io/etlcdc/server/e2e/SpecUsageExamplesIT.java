@@ -38,6 +38,7 @@ class SpecUsageExamplesIT {
         try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE users (id SERIAL PRIMARY KEY, email TEXT, phone TEXT, status TEXT)");
             s.execute("CREATE TABLE orders (id SERIAL PRIMARY KEY, user_id INT, price NUMERIC(10,2), tax NUMERIC(10,2))");
+            s.execute("CREATE DATABASE warehouse");
         }
     }
 
@@ -54,6 +55,10 @@ class SpecUsageExamplesIT {
             assertThat(api.get("/health").status()).isEqualTo(200);
             assertThat(api.post("/api/v1/sinks/connect", "{\"id\":\"archive\",\"type\":\"file\",\"config\":{\"path\":\"" + out + "\"}}").status())
                     .isEqualTo(201);
+            Response warehouse = api.post("/api/v1/sinks/connect", """
+                    {"id": "warehouse", "type": "jdbc", "connection_string": "postgresql://postgres:postgres@localhost:%d/warehouse",
+                     "config": {"table_prefix": "", "auto_create": true, "batch_size": 1000}}""".formatted(postgres.getPort()));
+            assertThat(warehouse.status()).as(warehouse.toString()).isEqualTo(201);
 
             // "Connect PostgreSQL Source", with the embedded server's address
             String cs = "postgresql://postgres:postgres@localhost:" + postgres.getPort() + "/postgres";
@@ -96,10 +101,16 @@ class SpecUsageExamplesIT {
                     && Files.readAllLines(out).stream().anyMatch(l -> l.contains("\"masked_email\":\"joh***@example.com\"")));
             List<String> lines = Files.readAllLines(out);
             assertThat(lines).anyMatch(l -> l.contains("\"collection\":\"public.orders\""));
+            await().atMost(60, TimeUnit.SECONDS).ignoreExceptions().until(() -> {
+                try (Connection c = postgres.getDatabase("postgres", "warehouse").getConnection(); Statement s = c.createStatement();
+                     var rs = s.executeQuery("SELECT masked_email, email FROM users")) {
+                    return rs.next() && "joh***@example.com".equals(rs.getString(1)) && "john.doe@example.com".equals(rs.getString(2));
+                }
+            });
 
             // "Get Data Lineage" and "Check Impact Analysis"
             JsonNode downstream = api.get("/api/v1/lineage/asset/postgres_main_users/downstream?max_depth=3").json();
-            assertThat(downstream.toString()).contains("rule:mask_email").contains("archive");
+            assertThat(downstream.toString()).contains("rule:mask_email").contains("archive").contains("warehouse_users");
             Response impact = api.get("/api/v1/lineage/impact/postgres_main_users");
             assertThat(impact.status()).isEqualTo(200);
             assertThat(impact.body()).contains("rule:mask_email");
