@@ -144,7 +144,7 @@ public final class EtlServer implements AutoCloseable {
         DefinitionStore definitions = new DefinitionStore(ds);
         JdbcStateStore stateStore = new JdbcStateStore(ds);
         ruleSets = new RuleSets(
-                RuleEngine.builder().id("rules").stateStore(stateStore).providers(registries.transforms())
+                RuleEngine.builder().id("rules").stateStore(stateStore).providers(registries.transforms()).jinja(jinja(registries))
                         .rules(declaredRules(config)).build(),
                 QualityGate.builder().rules(QualityRules.fromMaps(config.qualityRules())).build(),
                 definitions, audit, declaredRules(config), QualityRules.fromMaps(config.qualityRules()));
@@ -239,6 +239,13 @@ public final class EtlServer implements AutoCloseable {
             throw new ConfigException(SchemaChangePolicy.OPTION.key(), policy, "expected evolve, fail or ignore");
         }
         return source.withConfig(SchemaChangePolicy.OPTION.key(), null);
+    }
+
+    /** The Jinja2 engine with the custom functions of the class path and of every plugin. */
+    private static io.etlcdc.transform.expr.JinjaEngine jinja(Registries registries) {
+        var b = io.etlcdc.transform.expr.JinjaEngine.builder().loadFunctions(EtlServer.class.getClassLoader());
+        registries.plugins().forEach(b::loadFunctions);
+        return b.build();
     }
 
     /** The rules of config/transformations.yaml; a bad rule stops the start naming it. */
