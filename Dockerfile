@@ -18,5 +18,4 @@ ENV PORT=8000 \
 RUN mkdir -p /app/config /app/plugins /data
 VOLUME ["/data"]
 EXPOSE 8000
-HEALTHCHECK --interval=15s --timeout=5s --start-period=30s CMD wget -qO- http://localhost:8000/health >/dev/null || exit 1
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/etl-server.jar"]
