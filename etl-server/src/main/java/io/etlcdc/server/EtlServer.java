@@ -329,6 +329,7 @@ public final class EtlServer implements AutoCloseable {
         Map<String, Object> components = new LinkedHashMap<>();
         components.put("api", Map.of("status", "UP"));
         components.put("pipeline", pipelineHealth);
+        components.put("transformations", transformHealth());
         components.put("sources", sources);
         components.put("sinks", sinks);
         components.put("memory", Map.of("status", "UP", "details", memory));
@@ -340,6 +341,25 @@ public final class EtlServer implements AutoCloseable {
         body.put("uptime_ms", Duration.between(startedAt, Instant.now()).toMillis());
         body.put("components", components);
         return body;
+    }
+
+    /**
+     * The rule engine is up when its rules compiled (they are refused otherwise); it is degraded when
+     * more than half of the records a rule ran on failed (a broken rule filling the dead-letter sink).
+     */
+    private Map<String, Object> transformHealth() {
+        Map<String, Object> h = new LinkedHashMap<>();
+        var stats = ruleSets.engine().stats();
+        List<String> failing = stats.entrySet().stream()
+                .filter(e -> e.getValue().applied() + e.getValue().failed() >= 10 && e.getValue().failed() * 2 > e.getValue().applied())
+                .map(Map.Entry::getKey).toList();
+        h.put("status", failing.isEmpty() ? "UP" : "DEGRADED");
+        h.put("rules", stats.size());
+        h.put("quality_rules", ruleSets.gate().qualityRules().size());
+        if (!failing.isEmpty()) {
+            h.put("failing_rules", failing);
+        }
+        return h;
     }
 
     public PipelineManager manager() {

@@ -142,6 +142,16 @@ class RulesApiTest {
         assertThat(check.json().path("summary").path("checked").asInt()).isEqualTo(2);
         assertThat(check.json().path("summary").path("failed").asInt()).isEqualTo(1);
         assertThat(api.get("/api/v1/quality/rules").json().path("rules")).hasSize(1);
+
+        // the expression check evaluates Jinja2 through the transform module's engine, found by ServiceLoader
+        Response expression = api.post("/api/v1/quality/add-rule", """
+                {"rule_id": "positive_total", "name": "Totals are positive", "field": "total", "check": "expression",
+                 "parameters": {"expression": "{{ total > 0 and total < 1000 }}"}, "severity": "warning", "action": "warn"}""");
+        assertThat(expression.status()).as(expression.toString()).isEqualTo(201);
+        Response checked = api.post("/api/v1/quality/check", """
+                {"records": [{"total": 12.5}, {"total": -1}], "rule_ids": ["positive_total"]}""");
+        assertThat(checked.json().path("results").get(0).path("passed").asBoolean()).isTrue();
+        assertThat(checked.json().path("results").get(1).path("passed").asBoolean()).isFalse();
         assertThat(api.get("/api/v1/quality/metrics").status()).isEqualTo(200);
     }
 
