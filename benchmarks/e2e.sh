@@ -134,6 +134,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 figure machine_load_1m_at_end "$(cut -d' ' -f1 /proc/loadavg)"
 BASE=$(value debezium_baseline_events_per_s)
 figure e2e_jdbc_vs_debezium_ratio "$(ratio "$(value pipeline_jdbc_events_per_s)" "$BASE")"
+figure e2e_cpu_per_event_vs_debezium_ratio \
+  "$(ratio "$(value pipeline_file_cpu_us_per_event)" "$(value debezium_baseline_cpu_us_per_event)")"
 figure e2e_second_half_vs_debezium_ratio \
   "$(ratio "$(value pipeline_file_second_half_events_per_s)" "$(value debezium_baseline_second_half_events_per_s)")"
 figure e2e_vs_debezium_ratio "$(ratio "$(value pipeline_file_events_per_s)" "$BASE")"

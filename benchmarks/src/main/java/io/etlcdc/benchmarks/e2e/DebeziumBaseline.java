@@ -28,7 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * (the slot and its publication {@code <slot>_pub} made by {@link E2eWorkload}). Figures:
  * {@code debezium_baseline_events}, {@code _startup_s} (engine start to first record),
  * {@code _stream_s} (first to last record), {@code _events_per_s} (events ÷ stream time),
- * {@code _second_half_events_per_s} (the second half of the events alone, once the JIT has compiled).
+ * {@code _second_half_events_per_s} (the second half of the events alone, once the JIT has compiled),
+ * {@code _cpu_us_per_event} (process CPU time from the first to the last record, per record) and
+ * {@code _thread_cpu_s} (the busiest threads' CPU seconds since start).
  *
  * <p>With {@code --mode latency --rate 500 --warmup-s 10 --seconds 60}: the engine makes its own slot,
  * and once it streams, {@link SteadyInserts} commits rows at the rate; figures
@@ -55,6 +57,9 @@ public final class DebeziumBaseline {
         AtomicLong halfAt = new AtomicLong();
         AtomicLong countAtHalf = new AtomicLong();
         AtomicLong countAtEnd = new AtomicLong();
+        AtomicLong cpuAtFirst = new AtomicLong();
+        AtomicLong countAtFirst = new AtomicLong();
+        AtomicLong cpuAtEnd = new AtomicLong();
         CountDownLatch done = new CountDownLatch(1);
         CompletableFuture<Throwable> finished = new CompletableFuture<>();
         long startedAt = System.nanoTime();
@@ -69,12 +74,16 @@ public final class DebeziumBaseline {
                     }
                     firstAt.compareAndSet(0, System.nanoTime());
                     long n = count.addAndGet(records.size());
+                    if (cpuAtFirst.compareAndSet(0, CpuMeter.processCpuNanos())) {
+                        countAtFirst.set(n);
+                    }
                     committer.markProcessed(records.get(records.size() - 1));
                     committer.markBatchFinished();
                     if (n >= expected / 2 && halfAt.compareAndSet(0, System.nanoTime())) {
                         countAtHalf.set(n);
                     }
                     if (n >= expected && lastAt.compareAndSet(0, System.nanoTime())) {
+                        cpuAtEnd.set(CpuMeter.processCpuNanos());
                         countAtEnd.set(n);
                         done.countDown();
                     }
@@ -87,6 +96,7 @@ public final class DebeziumBaseline {
                 throw new IllegalStateException("the engine stopped after " + count.get() + " records", finished.get());
             }
         }
+        String threads = CpuMeter.busiestThreads(slot, 6);
         engine.close();
         runner.shutdown();
         runner.awaitTermination(60, TimeUnit.SECONDS);
@@ -96,6 +106,8 @@ public final class DebeziumBaseline {
         Figures.print(prefix + "_startup_s", (firstAt.get() - startedAt) / 1e9);
         Figures.print(prefix + "_stream_s", stream);
         Figures.print(prefix + "_events_per_s", countAtEnd.get() / stream);
+        Figures.print(prefix + "_cpu_us_per_event", (cpuAtEnd.get() - cpuAtFirst.get()) / 1e3 / (countAtEnd.get() - countAtFirst.get()));
+        Figures.print(prefix + "_thread_cpu_s", threads);
         Figures.print(prefix + "_second_half_events_per_s", (countAtEnd.get() - countAtHalf.get()) / ((lastAt.get() - halfAt.get()) / 1e9));
         System.exit(0);
     }

@@ -38,7 +38,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * committed. Figures {@code <prefix>_events}, {@code _written}, {@code _dead_letters},
  * {@code _startup_s} (start to first batch handed over), {@code _stream_s} (first batch handed over to
  * last event committed), {@code _events_per_s}, {@code _second_half_events_per_s} (the second half of
- * the events alone: the JIT has compiled the hot path by then); with {@code --rss-interval-ms}, resident memory while
+ * the events alone: the JIT has compiled the hot path by then), {@code _cpu_us_per_event} (CPU time of the
+ * whole process from the first to the last commit, per event), {@code _thread_cpu_s} (the busiest
+ * threads' CPU seconds since start); with {@code --rss-interval-ms}, resident memory while
  * draining: {@code _rss_min_mb}, {@code _rss_max_mb}, and the highest sample in the first and in the
  * last quarter of the events, and the highest sample in each tenth of the events.
  *
@@ -122,15 +124,22 @@ public final class PipelineRun {
         AtomicLong halfAt = new AtomicLong();
         AtomicLong committedAtHalf = new AtomicLong();
         AtomicLong committedAtEnd = new AtomicLong();
+        AtomicLong cpuAtFirstCommit = new AtomicLong();
+        AtomicLong cpuAtEnd = new AtomicLong();
+        AtomicLong committedAtFirst = new AtomicLong();
         CountDownLatch done = new CountDownLatch(1);
         PipelineListener listener = new PipelineListener() {
             @Override
             public void onCommitted(String sourceId, Position position, int events) {
                 long n = committed.addAndGet(events);
+                if (cpuAtFirstCommit.compareAndSet(0, CpuMeter.processCpuNanos())) {
+                    committedAtFirst.set(n);
+                }
                 if (n >= expected / 2 && halfAt.compareAndSet(0, System.nanoTime())) {
                     committedAtHalf.set(n);
                 }
                 if (n >= expected && lastAt.compareAndSet(0, System.nanoTime())) {
+                    cpuAtEnd.set(CpuMeter.processCpuNanos());
                     committedAtEnd.set(n);
                     done.countDown();
                 }
@@ -138,6 +147,7 @@ public final class PipelineRun {
         };
         RssSampler rss = rssInterval > 0 ? new RssSampler(rssInterval, committed::get) : null;
         long startedAt = System.nanoTime();
+        String threads;
         try (Pipeline p = pipeline(source, sink, sinkType, stages, work, slot, deadLetters, listener)) {
             p.start();
             while (!done.await(1, TimeUnit.SECONDS)) {
@@ -146,6 +156,7 @@ public final class PipelineRun {
                             + p.failure().orElse("?"));
                 }
             }
+            threads = CpuMeter.busiestThreads(slot, 6);
         }
         if (rss != null) {
             rss.close();
@@ -158,6 +169,9 @@ public final class PipelineRun {
         Figures.print(prefix + "_startup_s", (first - startedAt) / 1e9);
         Figures.print(prefix + "_stream_s", stream);
         Figures.print(prefix + "_events_per_s", committedAtEnd.get() / stream);
+        Figures.print(prefix + "_cpu_us_per_event",
+                (cpuAtEnd.get() - cpuAtFirstCommit.get()) / 1e3 / (committedAtEnd.get() - committedAtFirst.get()));
+        Figures.print(prefix + "_thread_cpu_s", threads);
         Figures.print(prefix + "_second_half_events_per_s", (committedAtEnd.get() - committedAtHalf.get()) / ((lastAt.get() - halfAt.get()) / 1e9));
         if (rss != null) {
             printRss(prefix, rss.samples(), expected);
