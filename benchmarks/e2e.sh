@@ -5,13 +5,15 @@
 #   1. starts two embedded PostgreSQL 16 servers: the source (wal_level=logical) and the jdbc sink's target;
 #   2. makes one replication slot per run, then inserts the same $E2E_ROWS rows once: every slot holds the
 #      very same backlog;
-#   3. streams it through the raw Debezium embedded engine into a consumer that only counts (the baseline),
-#      through the product's pipeline (postgresql source -> the spec's rules -> two quality checks -> file sink),
-#      and again with the jdbc sink into the target server (plus breakdown runs: no sink, no stages);
+#   3. streams it through the raw Debezium embedded engine into a consumer that only counts (the baseline)
+#      and through the product's pipeline (postgresql source -> the spec's rules -> two quality checks -> file
+#      sink), alternately $E2E_REPEAT times (medians compared); then with the jdbc sink into the target server
+#      (plus breakdown runs: no sink, no stages);
 #   4. commit-to-sink latency at a steady $E2E_RATE changes/s with poll_interval $E2E_POLL_INTERVAL
 #      (Debezium alone, then the pipeline);
 #   5. resident memory of the pipeline process while a backlog of $E2E_BACKLOG_ROWS events drains;
-#   6. prints one name=value line per figure, and last e2e_vs_debezium_ratio.
+#   6. prints one name=value line per figure, and last e2e_vs_debezium_ratio (median pipeline events/s with
+#      the file sink / median baseline events/s).
 # Every Java process runs with the same flags ($E2E_JVM_FLAGS). Not part of ./mvnw verify.
 #
 # Usage: benchmarks/e2e.sh            (builds benchmarks/target/benchmarks.jar first; E2E_SKIP_BUILD=1 skips that)
@@ -26,6 +28,8 @@ LATENCY_SECONDS=${E2E_LATENCY_SECONDS:-60}
 LATENCY_WARMUP_SECONDS=${E2E_LATENCY_WARMUP_SECONDS:-10}
 POLL=${E2E_POLL_INTERVAL:-0.1}
 BREAKDOWN=${E2E_BREAKDOWN:-1}
+# baseline and file pipeline run alternately this many times; the ratio compares their medians
+REPEAT=${E2E_REPEAT:-3}
 JVM_FLAGS=${E2E_JVM_FLAGS:--Xms1g -Xmx1g -XX:+UseParallelGC}
 # Debezium's own metrics collector warns once per dropped sample; keep the logs readable (same for every run)
 LOG_FLAGS="-Dorg.slf4j.simpleLogger.log.io.debezium.metrics=error"
@@ -80,18 +84,25 @@ SOURCE=$(sed -n 's/^source=//p' "$WORK/db/databases.properties")
 TARGET=$(sed -n 's/^target=//p' "$WORK/db/databases.properties")
 
 # ---- 2. the backlog: one slot per run, then the rows ---------------------------------------------------
-SLOTS="e2e_debezium,e2e_file,e2e_jdbc"
+suffix() { [ "$1" = 1 ] && echo "" || echo "_$1"; }
+SLOTS="e2e_jdbc"
+for i in $(seq 1 "$REPEAT"); do SLOTS="$SLOTS,e2e_debezium$(suffix "$i"),e2e_file$(suffix "$i")"; done
 [ "$BREAKDOWN" = 1 ] && SLOTS="$SLOTS,e2e_nosink,e2e_source"
 [ -n "$EXTRA_BACKLOG_SLOTS" ] && SLOTS="$SLOTS,$EXTRA_BACKLOG_SLOTS"
 run workload io.etlcdc.benchmarks.e2e.E2eWorkload prepare --source "$SOURCE"
 run backlog io.etlcdc.benchmarks.e2e.E2eWorkload backlog --source "$SOURCE" --rows "$ROWS" --first-id 1 --slots "$SLOTS"
 
 # ---- 3. throughput over the same backlog -----------------------------------------------------------------
-run baseline io.etlcdc.benchmarks.e2e.DebeziumBaseline --source "$SOURCE" --slot e2e_debezium --events "$ROWS" \
-  --poll-interval "$POLL"
-run pipeline_file io.etlcdc.benchmarks.e2e.PipelineRun --source "$SOURCE" --slot e2e_file --events "$ROWS" \
-  --poll-interval "$POLL" --sink file --rss-interval-ms 250 --work "$WORK/run"
-rm -f "$WORK/run/e2e_file.jsonl"*
+# baseline and pipeline alternate, so that a change in the machine's load hits both alike
+for i in $(seq 1 "$REPEAT"); do
+  s=$(suffix "$i")
+  run "baseline$s" io.etlcdc.benchmarks.e2e.DebeziumBaseline --source "$SOURCE" --slot "e2e_debezium$s" --events "$ROWS" \
+    --poll-interval "$POLL" --figure-prefix "debezium_baseline$s"
+  rss=""; [ "$i" = 1 ] && rss="--rss-interval-ms 250"
+  run "pipeline_file$s" io.etlcdc.benchmarks.e2e.PipelineRun --source "$SOURCE" --slot "e2e_file$s" --events "$ROWS" \
+    --poll-interval "$POLL" --sink file $rss --figure-prefix "pipeline_file$s" --work "$WORK/run"
+  rm -f "$WORK/run/e2e_file$s.jsonl"*
+done
 run pipeline_jdbc io.etlcdc.benchmarks.e2e.PipelineRun --source "$SOURCE" --slot e2e_jdbc --events "$ROWS" \
   --poll-interval "$POLL" --sink jdbc --target "$TARGET" --work "$WORK/run"
 if [ "$BREAKDOWN" = 1 ]; then
@@ -131,11 +142,25 @@ rm -f "$WORK/run/e2e_drain.jsonl"*
 # ---- 6. ratios, last -------------------------------------------------------------------------------------
 value() { sed -n "s/^$1=//p" "$RESULTS" | tail -n 1; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+# median of <run prefix><n>_<figure> over the repeats (prefix, prefix_2, prefix_3, ...)
+median() {
+  local prefix=$1 name=$2 i
+  for i in $(seq 1 "$REPEAT"); do value "$prefix$(suffix "$i")_$name"; done | sort -g \
+    | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 figure machine_load_1m_at_end "$(cut -d' ' -f1 /proc/loadavg)"
-BASE=$(value debezium_baseline_events_per_s)
+PAIRS=""
+for i in $(seq 1 "$REPEAT"); do
+  s=$(suffix "$i")
+  PAIRS="$PAIRS${PAIRS:+,}$(ratio "$(value "pipeline_file${s}_events_per_s")" "$(value "debezium_baseline${s}_events_per_s")")"
+done
+figure e2e_vs_debezium_ratio_per_pair "$PAIRS"
+BASE=$(median debezium_baseline events_per_s)
+figure debezium_baseline_median_events_per_s "$BASE"
+figure pipeline_file_median_events_per_s "$(median pipeline_file events_per_s)"
 figure e2e_jdbc_vs_debezium_ratio "$(ratio "$(value pipeline_jdbc_events_per_s)" "$BASE")"
 figure e2e_cpu_per_event_vs_debezium_ratio \
-  "$(ratio "$(value pipeline_file_cpu_us_per_event)" "$(value debezium_baseline_cpu_us_per_event)")"
+  "$(ratio "$(median pipeline_file cpu_us_per_event)" "$(median debezium_baseline cpu_us_per_event)")"
 figure e2e_second_half_vs_debezium_ratio \
-  "$(ratio "$(value pipeline_file_second_half_events_per_s)" "$(value debezium_baseline_second_half_events_per_s)")"
-figure e2e_vs_debezium_ratio "$(ratio "$(value pipeline_file_events_per_s)" "$BASE")"
+  "$(ratio "$(median pipeline_file second_half_events_per_s)" "$(median debezium_baseline second_half_events_per_s)")"
+figure e2e_vs_debezium_ratio "$(ratio "$(median pipeline_file events_per_s)" "$BASE")"
