@@ -49,10 +49,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *   100,000 events per invocation split between them. A fresh pipeline per invocation replays the
  *   same events (its dedup starts empty), so nothing is built in the measured part.</li>
  *   <li>{@link #stages} / {@link #stagesAllCores}: the two stages alone on batches of 2,000 (the
- *   pipeline's default batch) on the benchmark thread(s): with {@code -prof gc} this gives the exact
- *   allocation per event of the hot path, since every allocation happens on the measured thread.
- *   (The runtime's own threads in {@link #pipeline} end with each invocation, and JMH's allocation
- *   counter on JDK 17 loses what threads allocated once they end.)</li>
+ *   pipeline's default batch) on the benchmark thread(s), each thread with its own stages: what the
+ *   stages cost without the runtime's hand-offs. With {@code -prof gc}, {@code gc.alloc.rate.norm} of
+ *   these is the stages' own allocation per event; that of {@link #pipeline} adds the runtime's.</li>
  * </ul>
  *
  * Records: {@code id}, {@code email}, {@code phone}, {@code price} and {@code tax} as {@code BigDecimal}
