@@ -38,7 +38,7 @@ final class CpuMeter {
             }
             long cpu = threads.getThreadCpuTime(info.getThreadId());
             if (cpu > 0) {
-                String name = info.getThreadName().replace(slot, "<slot>").replaceAll("\\d+", "#");
+                String name = info.getThreadName().replace(slot, "<slot>").replaceAll("(?<![A-Za-z])\\d+", "#");
                 byName.merge(name, cpu, Long::sum);
             }
         }
