@@ -89,8 +89,24 @@ abstract class CompiledRule {
     void flush() {
     }
 
+    /**
+     * The row a rule changed: copied once per record (the first change), then changed in place by the
+     * following rules of the same record, since nothing else holds it until the event is built.
+     */
+    static final class OwnedRow extends LinkedHashMap<String, Object> {
+        private static final long serialVersionUID = 1L;
+
+        OwnedRow(Map<String, Object> row) {
+            super(row);
+        }
+    }
+
     static Map<String, Object> with(Map<String, Object> row, String field, Object value) {
-        Map<String, Object> out = new LinkedHashMap<>(row);
+        if (row instanceof OwnedRow owned) {
+            owned.put(field, value);
+            return owned;
+        }
+        Map<String, Object> out = new OwnedRow(row);
         out.put(field, value);
         return out;
     }
@@ -401,7 +417,7 @@ abstract class CompiledRule {
                 }
             }
             if (prefix != null) {
-                Map<String, Object> out = new LinkedHashMap<>(row);
+                Map<String, Object> out = row instanceof OwnedRow owned ? owned : new OwnedRow(row);
                 if (picked != null) picked.forEach((k, v) -> out.put(prefix + k, v));
                 return out;
             }

@@ -44,7 +44,9 @@ import java.util.Set;
  * @param unchangedFields columns present in the table but not delivered because they did not change
  * @param ddl             the DDL statement for {@link Operation#DDL}, otherwise null
  * @param sourceTimestamp when the source committed the change
- * @param position        where the event sits in its source's stream; unique per event
+ * @param position        where the event sits in its source's stream; unique per event. In the event's
+ *                        JSON only its sort key is written (the source's resume data stays in the
+ *                        offset store), which keeps JSON-lines files and dead letters small
  * @param schema          the table's shape when the source knows it, or null; not serialized
  * @param schemaRef       the registered schema version the event conforms to, or null
  */
@@ -62,7 +64,7 @@ public record ChangeEvent(
         @JsonProperty("unchanged_fields") @JsonInclude(JsonInclude.Include.NON_EMPTY) Set<String> unchangedFields,
         @JsonProperty("ddl") String ddl,
         @JsonProperty("source_ts") Instant sourceTimestamp,
-        @JsonProperty("position") Position position,
+        @JsonProperty("position") @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = Position.SortKeyOnly.class) Position position,
         @JsonIgnore TableSchema schema,
         @JsonProperty("schema_ref") SchemaRef schemaRef) {
 

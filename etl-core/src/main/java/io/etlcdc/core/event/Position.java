@@ -93,6 +93,34 @@ public record Position(
         return display();
     }
 
+    /**
+     * Writes only {@code {"sort_key": [...]}} (no resume data), keeping the replay marker when set:
+     * what change-event JSON needs to order and de-duplicate events.
+     */
+    public static final class SortKeyOnly extends com.fasterxml.jackson.databind.JsonSerializer<Position> {
+        @Override
+        public void serialize(Position p, com.fasterxml.jackson.core.JsonGenerator g, com.fasterxml.jackson.databind.SerializerProvider s)
+                throws java.io.IOException {
+            g.writeStartObject();
+            g.writeArrayFieldStart("sort_key");
+            for (Object part : p.sortKey) {
+                if (part instanceof Long l) {
+                    g.writeNumber(l);
+                } else {
+                    g.writeString((String) part);
+                }
+            }
+            g.writeEndArray();
+            Object replay = p.offset.get("replay");
+            if (replay != null) {
+                g.writeObjectFieldStart("offset");
+                g.writeObjectField("replay", replay);
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+        }
+    }
+
     private static int comparePart(Object x, Object y) {
         if (x instanceof Long lx && y instanceof Long ly) {
             return Long.compare(lx, ly);

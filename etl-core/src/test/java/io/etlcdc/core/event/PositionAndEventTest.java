@@ -89,6 +89,9 @@ class PositionAndEventTest {
         assertThat(back.before()).containsEntry("name", null);
         assertThat(back.schemaRef()).isEqualTo(new SchemaRef("pg_users", 2));
         assertThat(Operation.parse("r")).isEqualTo(Operation.INSERT);
+        String withOffset = json.writeValueAsString(e.withPosition(Position.of(5L, 1L, 0L).withOffset(Map.of("lsn", 99L, "txId", 7L))));
+        assertThat(withOffset).as("event JSON carries the sort key, not the source's resume data")
+                .contains("\"position\":{\"sort_key\":[5,1,0]}").doesNotContain("lsn");
         assertThat(Operation.INSERT.debeziumCode(true)).isEqualTo("r");
     }
 }
