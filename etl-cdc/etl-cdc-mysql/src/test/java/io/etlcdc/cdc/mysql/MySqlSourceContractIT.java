@@ -41,7 +41,7 @@ class MySqlSourceContractIT extends SourceContractTest {
 
     @Override
     protected void insertRow(long id, String name) throws Exception {
-        db.sql("INSERT INTO contract_items VALUES (" + id + ", '" + name + "')");
+        db.sql("INSERT INTO contract_items (id, name) VALUES (" + id + ", '" + name + "')");
     }
 
     @Override
