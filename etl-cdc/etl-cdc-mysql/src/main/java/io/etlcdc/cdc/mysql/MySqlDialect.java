@@ -16,6 +16,10 @@ import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -208,7 +212,9 @@ final class MySqlDialect extends DebeziumDialect {
     /** Why a table cannot be captured, or null. */
     String tableProblem(MySqlCatalog.TableInfo info) {
         if (!info.exists()) {
-            return "table does not exist (unqualified names mean database " + endpoint.database() + ")";
+            return "table does not exist or user '" + endpoint.user() + "' has no privilege on it (unqualified names mean database "
+                    + endpoint.database() + "; a table without any privilege is invisible: GRANT SELECT ON " + info.qualified() + " TO '"
+                    + endpoint.user() + "'@'%')";
         }
         if (!info.canSelect()) {
             return "permission denied: run GRANT SELECT ON " + info.qualified() + " TO '" + endpoint.user() + "'@'%'";
@@ -385,12 +391,29 @@ final class MySqlDialect extends DebeziumDialect {
         return DebeziumFailures.translate(databaseName(), error);
     }
 
+    /** The binlog reader's own connection state, from Debezium's streaming metrics (it reconnects by itself). */
+    @Override
+    public Boolean connectorConnected(DebeziumSettings settings) {
+        try {
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            Set<ObjectName> names = server.queryNames(new ObjectName("debezium.mysql:type=connector-metrics,context=streaming,server="
+                    + settings.sanitizedId() + ",*"), null);
+            if (names.isEmpty()) {
+                return null;
+            }
+            return server.getAttribute(names.iterator().next(), "Connected") instanceof Boolean b ? b : null;
+        } catch (JMException | RuntimeException e) {
+            return null;
+        }
+    }
+
     @Override
     public Map<String, Object> healthDetails(DebeziumSettings settings) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("server_id", serverId);
-        d.put("flavor", databaseName());
         try (Connection c = endpoint.open()) {
+            mariaDb = MySqlCatalog.version(c).toLowerCase(Locale.ROOT).contains("mariadb");
+            d.put("flavor", databaseName());
             Object[] current = MySqlCatalog.currentBinlog(c, mariaDb);
             if (current != null) {
                 d.put("server_binlog_file", current[0]);

@@ -145,8 +145,9 @@ public final class MySqlSourceProvider implements SourceProvider {
             if (!unknown.isEmpty()) {
                 code = ErrorCode.CONFIG_INVALID;
                 String db = unknown.get(0).substring(0, unknown.get(0).indexOf('.'));
-                problems.add(0, "unknown table(s) " + String.join(", ", unknown) + "; tables in database " + db + ": "
-                        + MySqlCatalog.tablesIn(c, db));
+                problems.add(0, "unknown table(s) " + String.join(", ", unknown) + "; tables in database " + db + " visible to user '"
+                        + endpoint.user() + "': " + MySqlCatalog.tablesIn(c, db) + " (a table the user has no privilege on is invisible: "
+                        + "GRANT SELECT ON " + unknown.get(0) + " TO '" + endpoint.user() + "'@'%')");
             }
         } catch (SQLException e) {
             throw endpoint.connectionError(e);
