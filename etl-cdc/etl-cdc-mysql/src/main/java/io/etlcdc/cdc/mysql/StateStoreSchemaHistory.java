@@ -138,6 +138,11 @@ public final class StateStoreSchemaHistory extends AbstractSchemaHistory {
         }
     }
 
+    /** The stored records in order (for tests). */
+    void recoverRecordsForTest(Consumer<HistoryRecord> records) {
+        recoverRecords(records);
+    }
+
     @Override
     public boolean storageExists() {
         return true;
