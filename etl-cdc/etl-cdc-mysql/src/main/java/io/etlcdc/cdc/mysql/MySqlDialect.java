@@ -40,8 +40,9 @@ import java.util.regex.Pattern;
  * schema-change records) as DDL events; the connector's schema history kept in the product's
  * {@link StateStore} beside the offsets ({@link StateStoreSchemaHistory}).
  *
- * <p>Stream order is {@code [binlogFileNumber, eventPosition, rowInEvent]} from each change's source
- * block: unique per row change and increasing along the binlog, across file rotations and server restarts.
+ * <p>Stream order is {@code [binlogFileNumber, transactionPosition, eventsInTransaction, rowsInEvent]} from each
+ * change's Debezium offset: unique per row change and increasing along the binlog, across file rotations and server
+ * restarts.
  *
  * <p>Before each start it checks the server (binlog on, ROW format, full row images, replication privileges),
  * the tables, and that the binlog file to resume from still exists (else {@link ErrorCode#POSITION_LOST}, or a
@@ -266,16 +267,34 @@ final class MySqlDialect extends DebeziumDialect {
         return inSnapshot && !Boolean.TRUE.equals(completed) && !"true".equals(String.valueOf(completed));
     }
 
+    /**
+     * {@code [binlogFileNumber, transactionPosition, eventsInTransaction, rowsInEvent]} from Debezium's offset: the
+     * coordinates it resumes from, unique per row change. (The source block's {@code pos} is not: MariaDB gives every
+     * row event of one statement the same one.) A re-delivery after a restart has the same coordinates, since Debezium
+     * reads the transaction again from its start and counts events and rows the same way.
+     */
     @Override
     public List<Object> streamKey(Map<String, ?> sourceOffset, Struct sourceInfo) {
-        String file = sourceInfo == null ? null : fieldString(sourceInfo, "file");
-        if (file == null) {
-            Object f = sourceOffset.get("file");
-            file = f == null ? null : f.toString();
+        Object file = sourceOffset.get("file");
+        if (file == null && sourceInfo != null) {
+            file = fieldString(sourceInfo, "file");
         }
-        Long pos = sourceInfo == null ? null : longField(sourceInfo, "pos");
-        Long row = sourceInfo == null ? null : longField(sourceInfo, "row");
-        return List.of(fileNumber(file), pos == null ? 0L : pos, row == null ? 0L : row);
+        return List.of(fileNumber(file == null ? null : file.toString()), number(sourceOffset.get("pos")),
+                number(sourceOffset.get("event")), number(sourceOffset.get("row")));
+    }
+
+    private static long number(Object v) {
+        if (v instanceof Number n) {
+            return n.longValue();
+        }
+        if (v != null) {
+            try {
+                return Long.parseLong(v.toString());
+            } catch (NumberFormatException e) {
+                return 0L;
+            }
+        }
+        return 0L;
     }
 
     /** The sequence number of a binlog file name ({@code mysql-bin.000042} is 42). */
@@ -289,14 +308,6 @@ final class MySqlDialect extends DebeziumDialect {
         } catch (NumberFormatException e) {
             return 0L;
         }
-    }
-
-    private static Long longField(Struct s, String name) {
-        if (s.schema().field(name) == null) {
-            return null;
-        }
-        Object v = s.get(name);
-        return v instanceof Number n ? n.longValue() : null;
     }
 
     /** Schema-change records (DDL statements) of captured tables become DDL events; those read by a snapshot do not. */

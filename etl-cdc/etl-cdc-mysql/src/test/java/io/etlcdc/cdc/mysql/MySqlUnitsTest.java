@@ -73,8 +73,13 @@ class MySqlUnitsTest {
         Schema schema = SchemaBuilder.struct().field("file", Schema.STRING_SCHEMA).field("pos", Schema.INT64_SCHEMA)
                 .field("row", Schema.INT32_SCHEMA).build();
         MySqlDialect d = dialect(Map.of());
-        assertThat(d.streamKey(Map.of(), new Struct(schema).put("file", "mysql-bin.000042").put("pos", 1234L).put("row", 3)))
-                .containsExactly(42L, 1234L, 3L);
+        Struct source = new Struct(schema).put("file", "mysql-bin.000042").put("pos", 9999L).put("row", 0);
+        // rows of one transaction: same transaction position, counted by event and row
+        List<Object> a = d.streamKey(Map.of("file", "mysql-bin.000042", "pos", 1234L, "event", 1L, "row", 276), source);
+        List<Object> b = d.streamKey(Map.of("file", "mysql-bin.000042", "pos", 1234L, "event", 2L, "row", 1), source);
+        assertThat(a).containsExactly(42L, 1234L, 1L, 276L);
+        assertThat(io.etlcdc.core.event.Position.of(b.toArray())).isGreaterThan(io.etlcdc.core.event.Position.of(a.toArray()));
+        assertThat(d.streamKey(Map.of("file", "mysql-bin.000043", "pos", 4L), source)).containsExactly(43L, 4L, 0L, 0L);
         assertThat(MySqlDialect.fileNumber("binlog.000007")).isEqualTo(7);
         assertThat(MySqlDialect.fileNumber("weird")).isZero();
     }
