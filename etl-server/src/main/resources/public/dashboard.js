@@ -94,8 +94,10 @@
     const r = await get('/api/v1/transformations');
     if (!r) { fill('rules', []); return; }
     const rules = r.rules || r.transformations || r;
-    fill('rules', (Array.isArray(rules) ? rules : []).map(x => [x.rule_id, x.rule_type,
-      fmt((x.metrics || {}).succeeded ?? (x.metrics || {}).ok ?? ''), fmt((x.metrics || {}).failed ?? '')]));
+    fill('rules', (Array.isArray(rules) ? rules : []).map(x => {
+      const m = x.metrics || {};
+      return [x.rule_id, x.rule_type, fmt((m.applied || 0) - (m.filtered || 0)), fmt(m.failed || 0)];
+    }));
   }
 
   async function refreshQuality() {
@@ -103,9 +105,9 @@
     if (!q) { fill('quality', []); return; }
     const rows = [];
     const assets = q.assets || q.per_asset || {};
-    Object.keys(assets).forEach(k => {
-      const a = assets[k]; const t = a.total || a.run || a;
-      rows.push([k, fmt(t.checked), fmt(t.failed), t.score === undefined ? '' : (Math.round(t.score * 1000) / 10) + ' %']);
+    Object.keys(assets).sort().forEach(k => {
+      const t = assets[k].total || {};
+      rows.push([k, fmt(t.checked || 0), fmt(t.failed || 0), t.checked ? (Math.round(t.score * 1000) / 10) + ' %' : '']);
     });
     fill('quality', rows);
   }

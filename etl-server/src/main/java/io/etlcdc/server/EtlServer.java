@@ -16,11 +16,29 @@ import io.etlcdc.server.api.ApiException;
 import io.etlcdc.server.api.Auth;
 import io.etlcdc.server.api.Http;
 import io.etlcdc.server.api.PipelineApi;
+import io.etlcdc.server.api.RulesApi;
+import io.etlcdc.server.api.SchemaApi;
+import io.etlcdc.server.api.LineageApi;
+import io.etlcdc.server.demo.Demo;
+import io.etlcdc.core.config.ConnectorDefinition;
+import io.etlcdc.core.spi.ProviderContext;
+import io.etlcdc.schema.SchemaChangePolicy;
+import io.etlcdc.schema.SchemaRegistry;
+import io.etlcdc.schema.SchemaTracker;
+import io.etlcdc.server.runtime.RuleSets;
+import io.etlcdc.transform.RuleDefinition;
+import io.etlcdc.transform.RuleEngine;
+import io.etlcdc.transform.RuleFiles;
+import io.etlcdc.quality.QualityGate;
+import io.etlcdc.quality.QualityRules;
+import java.util.List;
 import io.etlcdc.server.metrics.ServerMetrics;
 import io.etlcdc.server.plugins.PluginLoader;
 import io.etlcdc.server.plugins.Registries;
-import io.etlcdc.server.runtime.Audit;
-import io.etlcdc.server.runtime.InMemoryAuditLog;
+import io.etlcdc.lineage.AuditTrail;
+import io.etlcdc.lineage.LineageService;
+import io.etlcdc.lineage.store.JdbcAuditLog;
+import io.etlcdc.lineage.store.JdbcLineageStore;
 import io.etlcdc.server.runtime.PipelineManager;
 import io.etlcdc.server.state.DefinitionStore;
 import io.etlcdc.server.state.StateDatabase;
@@ -49,15 +67,20 @@ import java.util.Map;
 public final class EtlServer implements AutoCloseable {
     private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(EtlServer.class);
 
-    private final ServerSettings settings;
+    private ServerSettings settings;
     private final ConfigFiles.Loaded config;
     private final Instant startedAt = Instant.now();
     private Javalin app;
+    private RuleSets ruleSets;
+    private Demo demo;
+    private LineageService lineage;
+    private SchemaRegistry schemaRegistry;
+    private SchemaTracker schemaTracker;
     private StateDatabase state;
     private PipelineManager manager;
     private ServerMetrics metrics;
     private AuditLog auditLog;
-    private Audit audit;
+    private AuditTrail audit;
     private JsonLinesDeadLetterSink deadLetters;
 
     public EtlServer(ServerSettings settings, ConfigFiles.Loaded config) {
@@ -95,12 +118,17 @@ public final class EtlServer implements AutoCloseable {
             LOG.warn("ETL_API_TOKEN is not set: every endpoint, including those that change the pipeline, is open to anyone who can reach port {}",
                     settings.port());
         }
+        if (settings.demo()) {
+            settings = settings.withDataDir(settings.dataDir().resolve("demo"));
+            demo = Demo.prepare(settings.dataDir());
+        }
         state = StateDatabase.open(settings.databaseUrl(), settings.dataDir());
         LOG.info("state database: {}", state.description());
         DataSource ds = state.dataSource();
         Clock clock = Clock.systemUTC();
-        auditLog = new InMemoryAuditLog();
-        audit = new Audit(auditLog, clock);
+        auditLog = new JdbcAuditLog(ds);
+        audit = new AuditTrail(auditLog, clock);
+        lineage = LineageService.over(new JdbcLineageStore(ds));
         Registries registries = Registries.of(EtlServer.class.getClassLoader(),
                 PluginLoader.load(settings.pluginsDir(), EtlServer.class.getClassLoader()));
         deadLetters = new JsonLinesDeadLetterSink(settings.dataDir().resolve("dead-letters.jsonl"));
@@ -113,12 +141,25 @@ public final class EtlServer implements AutoCloseable {
         } else {
             ownership = Ownership.single(replicaId());
         }
-        manager = new PipelineManager(new PipelineManager.Parts(registries, new DefinitionStore(ds), offsets,
-                new JdbcStateStore(ds), ds, deadLetters, null, audit, settings.dataDir(), settings.bufferSize(), clock,
-                PipelineManager.Stages::none, config.sources(), config.sinks(), ownership));
-        metrics = new ServerMetrics(manager);
+        DefinitionStore definitions = new DefinitionStore(ds);
+        JdbcStateStore stateStore = new JdbcStateStore(ds);
+        ruleSets = new RuleSets(
+                RuleEngine.builder().id("rules").stateStore(stateStore).providers(registries.transforms()).jinja(jinja(registries))
+                        .rules(declaredRules(config)).build(),
+                QualityGate.builder().rules(QualityRules.fromMaps(config.qualityRules())).build(),
+                definitions, audit, declaredRules(config), QualityRules.fromMaps(config.qualityRules()));
+        schemaRegistry = SchemaRegistry.create(ProviderContext.builder("schema-registry").service(DataSource.class, ds).build());
+        schemaTracker = SchemaTracker.builder(schemaRegistry).build();
+        PipelineManager.Stages stages = new PipelineManager.Stages(schemaTracker, List.of(ruleSets.engine()), ruleSets.gate());
+        manager = new PipelineManager(new PipelineManager.Parts(registries, definitions, offsets,
+                stateStore, ds, deadLetters, lineage, audit, settings.dataDir(), settings.bufferSize(), clock,
+                () -> stages, config.sources(), config.sinks(), ownership, ruleSets::sync, this::applyServerOptions));
+        metrics = new ServerMetrics(manager, ruleSets);
         Auth auth = new Auth(settings.apiToken());
         PipelineApi pipelineApi = new PipelineApi(manager, audit);
+        RulesApi rulesApi = new RulesApi(ruleSets);
+        SchemaApi schemaApi = new SchemaApi(schemaRegistry, audit);
+        LineageApi lineageApi = new LineageApi(lineage, this::refreshLineageIfShared);
         app = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson(EtlJson.mapper(), false));
             cfg.jetty.port = settings.port();
@@ -131,8 +172,12 @@ public final class EtlServer implements AutoCloseable {
                 Map<String, Object> h = health();
                 ctx.status("UP".equals(h.get("status")) ? 200 : 503).json(h);
             });
+            cfg.routes.get("/api/docs", ctx -> ctx.redirect("/api/docs/index.html"));
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
             pipelineApi.register(cfg.routes);
+            rulesApi.register(cfg.routes);
+            schemaApi.register(cfg.routes);
+            lineageApi.register(cfg.routes);
             cfg.routes.exception(ApiException.class, (e, ctx) -> Http.error(ctx, e));
             cfg.routes.exception(EtlException.class, (e, ctx) -> Http.error(ctx, Http.fromEtl(e)));
             cfg.routes.exception(HttpResponseException.class, (e, ctx) -> Http.error(ctx, switch (e.getStatus()) {
@@ -151,8 +196,8 @@ public final class EtlServer implements AutoCloseable {
                 }
             });
         }).start();
-        if (settings.demo()) {
-            LOG.info("demo mode: start sources with POST /api/v1/sources/{id}/start");
+        if (demo != null) {
+            demo.configure(manager, ruleSets, registries);
         }
         LOG.info("etl-server listening on port {} with {} source(s), {} sink(s), {} rule(s), {} quality rule(s) from {}",
                 app.port(), config.sources().size(), config.sinks().size(), config.transformationRules().size(),
@@ -160,6 +205,64 @@ public final class EtlServer implements AutoCloseable {
         // restores what was running before a restart, and (with DATABASE_URL) takes over from a dead replica
         manager.startReconciling(Duration.ofSeconds(2));
         return this;
+    }
+
+    /**
+     * With replicas sharing DATABASE_URL the owner writes lineage; others reload it at most every five
+     * seconds when asked.
+     */
+    private void refreshLineageIfShared() {
+        if (settings.databaseUrl().isEmpty() || manager.ownership().isOwner()) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (now - lastLineageRefresh > 5_000_000_000L) {
+            lastLineageRefresh = now;
+            lineage.refresh();
+        }
+    }
+
+    private volatile long lastLineageRefresh = System.nanoTime() - 10_000_000_000L;
+
+    /**
+     * Takes the options the server handles itself out of a source definition before its provider sees
+     * it: {@code schema_change_policy} (evolve, fail, ignore) goes to the schema tracker.
+     */
+    private ConnectorDefinition applyServerOptions(ConnectorDefinition source) {
+        Object policy = source.config().get(SchemaChangePolicy.OPTION.key());
+        if (policy == null) {
+            return source;
+        }
+        try {
+            schemaTracker.setPolicy(source.id(), SchemaChangePolicy.parse(String.valueOf(policy)));
+        } catch (EtlException e) {
+            throw new ConfigException(SchemaChangePolicy.OPTION.key(), policy, "expected evolve, fail or ignore");
+        }
+        return source.withConfig(SchemaChangePolicy.OPTION.key(), null);
+    }
+
+    /** The Jinja2 engine with the custom functions of the class path and of every plugin. */
+    private static io.etlcdc.transform.expr.JinjaEngine jinja(Registries registries) {
+        var b = io.etlcdc.transform.expr.JinjaEngine.builder().loadFunctions(EtlServer.class.getClassLoader());
+        registries.plugins().forEach(b::loadFunctions);
+        return b.build();
+    }
+
+    /** The rules of config/transformations.yaml; a bad rule stops the start naming it. */
+    private static List<RuleDefinition> declaredRules(ConfigFiles.Loaded config) {
+        List<RuleDefinition> out = new java.util.ArrayList<>();
+        List<ConfigException.ConfigError> errors = new java.util.ArrayList<>();
+        for (int i = 0; i < config.transformationRules().size(); i++) {
+            try {
+                out.add(RuleFiles.parse(EtlJson.mapper().writeValueAsString(Map.of("rules", List.of(config.transformationRules().get(i))))).get(0));
+            } catch (EtlException | com.fasterxml.jackson.core.JsonProcessingException e) {
+                errors.add(new ConfigException.ConfigError("transformations.yaml: rules[" + i + "]", null, e.getMessage()));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ConfigException("invalid configuration", errors);
+        }
+        return out;
     }
 
     private static String replicaId() {
@@ -226,6 +329,7 @@ public final class EtlServer implements AutoCloseable {
         Map<String, Object> components = new LinkedHashMap<>();
         components.put("api", Map.of("status", "UP"));
         components.put("pipeline", pipelineHealth);
+        components.put("transformations", transformHealth());
         components.put("sources", sources);
         components.put("sinks", sinks);
         components.put("memory", Map.of("status", "UP", "details", memory));
@@ -237,6 +341,25 @@ public final class EtlServer implements AutoCloseable {
         body.put("uptime_ms", Duration.between(startedAt, Instant.now()).toMillis());
         body.put("components", components);
         return body;
+    }
+
+    /**
+     * The rule engine is up when its rules compiled (they are refused otherwise); it is degraded when
+     * more than half of the records a rule ran on failed (a broken rule filling the dead-letter sink).
+     */
+    private Map<String, Object> transformHealth() {
+        Map<String, Object> h = new LinkedHashMap<>();
+        var stats = ruleSets.engine().stats();
+        List<String> failing = stats.entrySet().stream()
+                .filter(e -> e.getValue().applied() + e.getValue().failed() >= 10 && e.getValue().failed() * 2 > e.getValue().applied())
+                .map(Map.Entry::getKey).toList();
+        h.put("status", failing.isEmpty() ? "UP" : "DEGRADED");
+        h.put("rules", stats.size());
+        h.put("quality_rules", ruleSets.gate().qualityRules().size());
+        if (!failing.isEmpty()) {
+            h.put("failing_rules", failing);
+        }
+        return h;
     }
 
     public PipelineManager manager() {
@@ -252,6 +375,10 @@ public final class EtlServer implements AutoCloseable {
         if (manager != null) {
             manager.close();
             manager = null;
+        }
+        if (demo != null) {
+            demo.close();
+            demo = null;
         }
         try {
             if (deadLetters != null) {

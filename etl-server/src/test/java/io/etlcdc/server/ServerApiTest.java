@@ -135,6 +135,29 @@ class ServerApiTest {
     }
 
     @Test
+    void theOpenApiDescriptionIsServedAndNamesEveryPathTheServerAnswers() throws Exception {
+        Api api = start(null);
+        assertThat(api.get("/api/docs/index.html").body()).contains("swagger-ui");
+        Response spec = api.get("/api/openapi.yaml");
+        assertThat(spec.status()).isEqualTo(200);
+        var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(spec.body());
+        var paths = new java.util.ArrayList<String>();
+        yaml.path("paths").fieldNames().forEachRemaining(paths::add);
+        assertThat(paths).contains("/api/v1/sources/connect", "/api/v1/sources/{source_id}/start", "/api/v1/transformations",
+                "/api/v1/transformations/preview", "/api/v1/quality/check", "/api/v1/pipeline/status", "/health", "/metrics");
+        for (String path : paths) {
+            String concrete = path.replaceAll("\\{[^}]+}", "x");
+            yaml.path("paths").path(path).fieldNames().forEachRemaining(method -> {
+                if (method.equals("get")) {
+                    Response r = api.get(concrete);
+                    assertThat(r.status()).as("GET %s answers (even if 404 for an unknown id, not 'no endpoint')", concrete).isNotEqualTo(405);
+                    assertThat(r.body()).as(concrete).doesNotContain("no endpoint");
+                }
+            });
+        }
+    }
+
+    @Test
     void mutatingEndpointsNeedTheTokenWhenOneIsSet() {
         Api withToken = start("t0ken-abc");
         Api anonymous = new Api(server.port(), null);

@@ -11,10 +11,11 @@ import java.util.Map;
  * @param output   the record after every rule (null when filtered or failed)
  * @param filtered true when a filter rule dropped it; {@code filteredBy} names the rule
  * @param error    why it failed, or null; {@code ruleId} names the failing rule
+ * <p>JSON keeps {@code output} and {@code error} even when null, as the preview API promises
+ * ({@code {"output": {...} | null, "filtered": ..., "error": null | "..."}}).
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
-public record PreviewResult(@JsonProperty("output") Map<String, Object> output,
+public record PreviewResult(@JsonProperty("output") @JsonInclude(JsonInclude.Include.ALWAYS) Map<String, Object> output,
                             @JsonProperty("filtered") boolean filtered,
-                            @JsonProperty("rule_id") String ruleId,
-                            @JsonProperty("error") String error) {
+                            @JsonProperty("rule_id") @JsonInclude(JsonInclude.Include.NON_NULL) String ruleId,
+                            @JsonProperty("error") @JsonInclude(JsonInclude.Include.ALWAYS) String error) {
 }

@@ -25,7 +25,9 @@ import java.util.Set;
  * Records lineage for the pipeline: once per batch, per (source table) path, never per event. The
  * path of a table is source table → each rule that applies to it, in order → each sink's asset. The
  * structure (assets, edges, column mappings) is written the first time a path is seen; flow counts
- * are added every batch.
+ * are added every batch. Every edge of a path carries the source asset as its
+ * {@link LineageEdge#origin()}, because rules are shared by tables: without it the path of
+ * {@code users} through {@code rule:mask_email} could not be told from the path of {@code orders}.
  */
 @Internal
 final class LineageRecorder {
@@ -132,7 +134,7 @@ final class LineageRecorder {
             List<ColumnMapping> mapping = r.targetField() == null || r.sourceFields().isEmpty()
                     ? List.of()
                     : List.of(new ColumnMapping(r.sourceFields(), r.targetField(), r.id()));
-            edges.add(new LineageEdge(previous, ruleAsset, r.id(), mapping));
+            edges.add(new LineageEdge(previous, ruleAsset, r.id(), mapping, sourceAsset));
             if (r.targetField() != null) {
                 writers.put(r.targetField(), r);
             }
@@ -149,7 +151,7 @@ final class LineageRecorder {
         for (Pipeline.SinkEntry sink : sinks) {
             String sinkAsset = sink.sink().assetName(sink.id(), f.sourceId, f.collection);
             assets.add(new LineageAsset(sinkAsset, sink.assetKind(), sinkAsset, outColumns, Map.of("sink_id", sink.id())));
-            edges.add(new LineageEdge(previous, sinkAsset, "sink:" + sink.id(), columns));
+            edges.add(new LineageEdge(previous, sinkAsset, "sink:" + sink.id(), columns, sourceAsset));
         }
     }
 

@@ -19,7 +19,7 @@ public interface LineageStore extends AutoCloseable {
     /** Adds assets or replaces them by id. */
     void upsertAssets(Collection<LineageAsset> assets);
 
-    /** Adds edges or replaces them by (from, to, via). */
+    /** Adds edges or replaces them by (from, to, via, origin). */
     void upsertEdges(Collection<LineageEdge> edges);
 
     /** Adds counts to the flow statistics of edges (creating them when new). */

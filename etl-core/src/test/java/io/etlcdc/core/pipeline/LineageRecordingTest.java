@@ -128,5 +128,7 @@ class LineageRecordingTest {
         assertThat(toWarehouse.columns()).contains(new ColumnMapping(List.of("email"), "masked_email", "mask_email"),
                 new ColumnMapping(List.of("id"), "id", "identity"));
         assertThat(store.events).containsEntry("postgres_main_users->rule:mask_email", 100L);
+        assertThat(store.edges).as("every hop is tagged with the table whose path it is")
+                .allSatisfy(e -> assertThat(e.origin()).isEqualTo("postgres_main_users"));
     }
 }

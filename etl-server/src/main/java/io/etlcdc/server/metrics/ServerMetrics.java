@@ -32,8 +32,13 @@ public final class ServerMetrics {
     private final Set<String> sinkIds = new HashSet<>();
     private JvmGcMetrics gc;
 
-    public ServerMetrics(PipelineManager manager) {
+    private final io.etlcdc.server.runtime.RuleSets rules;
+    private final Set<String> ruleIds = new HashSet<>();
+    private final Set<String> qualityAssets = new HashSet<>();
+
+    public ServerMetrics(PipelineManager manager, io.etlcdc.server.runtime.RuleSets rules) {
         this.manager = manager;
+        this.rules = rules;
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
@@ -52,6 +57,14 @@ public final class ServerMetrics {
         gauge("etl_buffer_used_events", "events buffered or in flight", s -> s.bufferUsed());
         gauge("etl_buffer_capacity_events", "bound of the buffer (BUFFER_SIZE)", s -> s.bufferCapacity());
         gauge("etl_pipeline_running", "1 when the pipeline is running", s -> s.state().name().equals("RUNNING") ? 1 : 0);
+    }
+
+    private static double stat(io.etlcdc.server.runtime.RuleSets r, String id, int which) {
+        var s = r.engine().stats().get(id);
+        if (s == null) {
+            return 0;
+        }
+        return which == 0 ? s.applied() : which == 1 ? s.filtered() : s.failed();
     }
 
     /** Extra meters registered by modules (rule and quality metrics). */
@@ -74,6 +87,25 @@ public final class ServerMetrics {
 
     /** Registers meters for sources and sinks seen since the last scrape, then renders the text format. */
     public synchronized String scrape() {
+        rules.engine().stats().keySet().forEach(id -> {
+            if (ruleIds.add(id)) {
+                FunctionCounter.builder("etl_rule_applied", rules, r -> stat(r, id, 0)).description("records the rule ran on")
+                        .tag("rule", id).register(registry);
+                FunctionCounter.builder("etl_rule_failed", rules, r -> stat(r, id, 2)).description("records the rule failed on")
+                        .tag("rule", id).register(registry);
+                FunctionCounter.builder("etl_rule_filtered", rules, r -> stat(r, id, 1)).description("records the filter rule did not keep")
+                        .tag("rule", id).register(registry);
+            }
+        });
+        rules.gate().metrics().assets().keySet().forEach(asset -> {
+            if (qualityAssets.add(asset)) {
+                Gauge.builder("etl_quality_score", rules, r -> {
+                            var s = r.gate().metrics().assets().get(asset);
+                            return s == null ? Double.NaN : s.total().score();
+                        }).description("share of checked records of the asset that passed every quality rule")
+                        .tag("asset", asset).register(registry);
+            }
+        });
         manager.status().ifPresent(s -> {
             s.sources().forEach(src -> {
                 if (sourceIds.add(src.id())) {

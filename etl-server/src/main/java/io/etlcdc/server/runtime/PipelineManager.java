@@ -24,6 +24,8 @@ import io.etlcdc.core.spi.SourceProvider;
 import io.etlcdc.core.spi.StateStore;
 import io.etlcdc.core.spi.Transform;
 import io.etlcdc.server.ha.Ownership;
+import io.etlcdc.lineage.AuditActions;
+import io.etlcdc.lineage.AuditTrail;
 import io.etlcdc.server.plugins.Registries;
 import io.etlcdc.server.state.DefinitionStore;
 import io.etlcdc.server.state.DefinitionStore.Kind;
@@ -64,7 +66,7 @@ public final class PipelineManager implements AutoCloseable {
     private final DataSource stateDataSource;
     private final DeadLetterSink deadLetters;
     private final LineageStore lineageStore;
-    private final Audit audit;
+    private final AuditTrail audit;
     private final Path dataDir;
     private final int bufferSize;
     private final Clock clock;
@@ -74,6 +76,10 @@ public final class PipelineManager implements AutoCloseable {
     private final List<PipelineListener> listeners = new ArrayList<>();
 
     private final Ownership ownership;
+    /** Takes server-handled options (schema_change_policy) out of a source definition before its provider sees it. */
+    private final java.util.function.UnaryOperator<ConnectorDefinition> serverOptions;
+    /** Runs first in every reconcile, e.g. to pick up rules another replica added. */
+    private final Runnable beforeReconcile;
     /** True when several replicas may share the state database (ownership is a lease). */
     private final boolean shared;
     private final Map<String, Long> appliedSourceGenerations = new LinkedHashMap<>();
@@ -85,9 +91,10 @@ public final class PipelineManager implements AutoCloseable {
 
     /** Everything the manager needs; built by the server. */
     public record Parts(Registries registries, DefinitionStore definitions, OffsetStore offsetStore, StateStore stateStore,
-                        DataSource stateDataSource, DeadLetterSink deadLetters, LineageStore lineageStore, Audit audit,
+                        DataSource stateDataSource, DeadLetterSink deadLetters, LineageStore lineageStore, AuditTrail audit,
                         Path dataDir, int bufferSize, Clock clock, Supplier<Stages> stages,
-                        List<ConnectorDefinition> declaredSources, List<ConnectorDefinition> declaredSinks, Ownership ownership) {}
+                        List<ConnectorDefinition> declaredSources, List<ConnectorDefinition> declaredSinks, Ownership ownership,
+                        Runnable beforeReconcile, java.util.function.UnaryOperator<ConnectorDefinition> serverOptions) {}
 
     public PipelineManager(Parts p) {
         this.registries = p.registries();
@@ -105,6 +112,8 @@ public final class PipelineManager implements AutoCloseable {
         this.declaredSources = byId(p.declaredSources());
         this.declaredSinks = byId(p.declaredSinks());
         this.ownership = p.ownership();
+        this.beforeReconcile = p.beforeReconcile() == null ? () -> { } : p.beforeReconcile();
+        this.serverOptions = p.serverOptions() == null ? d -> d : p.serverOptions();
         this.shared = !(p.ownership().current().map(l -> l.expiresAt() == null).orElse(false));
     }
 
@@ -196,8 +205,9 @@ public final class PipelineManager implements AutoCloseable {
             throw new EtlException(ErrorCode.CONFLICT, "a source with id '" + def.id() + "' already exists; delete it first");
         }
         SourceProvider provider = registries.sources().get(def.type());
-        throwIfInvalid("source '" + def.id() + "'", provider.validate(def));
-        checkConnection(def, () -> provider.checkConnection(context(def, provider)));
+        ConnectorDefinition forProvider = serverOptions.apply(def);
+        throwIfInvalid("source '" + def.id() + "'", provider.validate(forProvider));
+        checkConnection(def, () -> provider.checkConnection(context(forProvider, provider)));
         definitions.put(Kind.SOURCE, def.id(), toMap(def));
         audit.record(actor, "source.connect", def.id(), Map.of("type", def.type(), "connection_string",
                 Secrets.maskText(String.valueOf(def.connectionString()))));
@@ -269,7 +279,7 @@ public final class PipelineManager implements AutoCloseable {
     public synchronized void startSource(String id, List<String> tables, String actor) {
         ConnectorDefinition def = source(id);
         SourceProvider provider = registries.sources().get(def.type());
-        ConnectorDefinition effective = withTables(def, tables);
+        ConnectorDefinition effective = serverOptions.apply(withTables(def, tables));
         throwIfInvalid("source '" + id + "'", provider.validate(effective));
         definitions.put(Kind.SOURCE_RUN, id, new SourceRun(true, tables, run(id).generation() + 1).toMap());
         audit.record(actor, "source.start", id, Map.of("tables", tables));
@@ -318,6 +328,11 @@ public final class PipelineManager implements AutoCloseable {
 
     /** Brings the running pipeline in line with the stored desired state. Called after every change and periodically. */
     public synchronized void reconcile() {
+        try {
+            beforeReconcile.run();
+        } catch (RuntimeException e) {
+            LOG.warn("syncing rules before reconcile failed: {}", e.toString());
+        }
         if (!ownership.isOwner()) {
             if (pipeline != null && !pipeline.state().isTerminal()) {
                 LOG.warn("replica {} does not own the pipeline any more: stopping it", ownership.replicaId());
@@ -376,7 +391,7 @@ public final class PipelineManager implements AutoCloseable {
                         addToPipeline(id, run.tables());
                     } catch (RuntimeException ex) {
                         LOG.error("source {} could not start: {}", id, ex.getMessage());
-                        audit.record("system", "source.failed", id, Map.of("error", String.valueOf(ex.getMessage())));
+                        auditQuietly(AuditActions.SOURCE_FAIL, id, Map.of("error", String.valueOf(ex.getMessage())));
                     }
                 }
             } else if (applied != null) {
@@ -400,7 +415,7 @@ public final class PipelineManager implements AutoCloseable {
                 pipeline.requestSnapshot(source, tables);
             } catch (RuntimeException ex) {
                 LOG.error("re-snapshot of {} failed: {}", source, ex.getMessage());
-                audit.record("system", "source.snapshot.failed", source, Map.of("error", String.valueOf(ex.getMessage())));
+                auditQuietly("source.snapshot.fail", source, Map.of("error", String.valueOf(ex.getMessage())));
             }
         });
     }
@@ -453,6 +468,42 @@ public final class PipelineManager implements AutoCloseable {
         return deadLetters.recent(limit);
     }
 
+    /**
+     * Runs dead-lettered events through the current rules and sinks again (after a fix); those that
+     * fail again go back to the dead-letter sink. Positions are not moved.
+     *
+     * @return how many reached the sinks
+     */
+    public int replay(List<DeadLetter> letters, String actor) {
+        java.util.concurrent.CompletableFuture<Integer> done;
+        synchronized (this) {
+            if (!ownership.isOwner()) {
+                throw new EtlException(ErrorCode.CONFLICT, "replay on the replica that runs the pipeline ("
+                        + ownership.current().map(Ownership.Lease::owner).orElse("none") + ")");
+            }
+            if (!isRunning()) {
+                throw new EtlException(ErrorCode.CONFLICT, "the pipeline is not running; start it before replaying dead letters");
+            }
+            try {
+                done = pipeline.replay(letters.stream().map(DeadLetter::event).toList());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new EtlException(ErrorCode.CONFLICT, "interrupted while queueing the replay");
+            }
+        }
+        audit.record(actor, "dead_letters.replay", "pipeline", Map.of("count", letters.size()));
+        try {
+            return done.get(120, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new EtlException(ErrorCode.SINK_FAILED, "the replay failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new EtlException(ErrorCode.CONFLICT, "the replay is still running after 120 s; check /api/v1/pipeline/status");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EtlException(ErrorCode.CONFLICT, "interrupted while waiting for the replay");
+        }
+    }
+
     private Pipeline build() {
         Stages s = stages.get();
         PipelineBuilder b = Pipeline.builder().name("etl").bufferSize(bufferSize).clock(clock)
@@ -474,14 +525,14 @@ public final class PipelineManager implements AutoCloseable {
             @Override
             public void onStateChanged(PipelineState from, PipelineState to, String reason) {
                 if (to == PipelineState.FAILED) {
-                    audit.record("system", "pipeline.failed", "pipeline", Map.of("reason", String.valueOf(reason)));
+                    auditQuietly(AuditActions.PIPELINE_FAIL, "pipeline", Map.of("reason", String.valueOf(reason)));
                 }
                 listeners.forEach(l -> l.onStateChanged(from, to, reason));
             }
 
             @Override
             public void onSourceFailed(String sourceId, Throwable error) {
-                audit.record("system", "source.failed", sourceId, Map.of("error", String.valueOf(error.getMessage())));
+                auditQuietly(AuditActions.SOURCE_FAIL, sourceId, Map.of("error", String.valueOf(error.getMessage())));
                 listeners.forEach(l -> l.onSourceFailed(sourceId, error));
             }
 
@@ -498,6 +549,15 @@ public final class PipelineManager implements AutoCloseable {
         return b.build();
     }
 
+    /** Audits from pipeline threads and the reconciler: a failing audit log is logged, never thrown. */
+    private void auditQuietly(String action, String target, Map<String, Object> details) {
+        try {
+            audit.record(AuditActions.SYSTEM, action, target, details);
+        } catch (RuntimeException e) {
+            LOG.warn("could not write audit entry {} {}: {}", action, target, e.toString());
+        }
+    }
+
     private static AssetKind assetKind(String sinkType) {
         return switch (sinkType) {
             case "kafka" -> AssetKind.TOPIC;
@@ -507,7 +567,7 @@ public final class PipelineManager implements AutoCloseable {
     }
 
     private void addToPipeline(String id, List<String> tables) {
-        ConnectorDefinition def = withTables(source(id), tables);
+        ConnectorDefinition def = serverOptions.apply(withTables(source(id), tables));
         SourceProvider provider = registries.sources().get(def.type());
         Source source = provider.create(context(def, provider));
         pipeline.addSource(id, source);

@@ -7,8 +7,8 @@ import io.etlcdc.core.event.ChangeEvent;
 import io.etlcdc.core.jdbc.JdbcOffsetStore;
 import io.etlcdc.core.pipeline.PipelineState;
 import io.etlcdc.server.plugins.Registries;
-import io.etlcdc.server.runtime.Audit;
-import io.etlcdc.server.runtime.InMemoryAuditLog;
+import io.etlcdc.lineage.AuditTrail;
+import io.etlcdc.lineage.store.InMemoryAuditLog;
 import io.etlcdc.server.runtime.PipelineManager;
 import io.etlcdc.server.state.DefinitionStore;
 import io.etlcdc.server.testing.SharedSinkProvider;
@@ -63,8 +63,8 @@ class LeaseFailoverIT {
         var offsets = new FencedOffsetStore(new JdbcOffsetStore(ds), ds, lease);
         Registries registries = Registries.of(getClass().getClassLoader(), List.of());
         PipelineManager m = new PipelineManager(new PipelineManager.Parts(registries, new DefinitionStore(ds), offsets,
-                new MemoryStateStore(), ds, new MemoryDeadLetterSink(), null, new Audit(new InMemoryAuditLog(), Clock.systemUTC()),
-                dir.resolve(id), 1000, Clock.systemUTC(), PipelineManager.Stages::none, List.of(), List.of(), lease));
+                new MemoryStateStore(), ds, new MemoryDeadLetterSink(), null, new AuditTrail(new InMemoryAuditLog(), Clock.systemUTC()),
+                dir.resolve(id), 1000, Clock.systemUTC(), PipelineManager.Stages::none, List.of(), List.of(), lease, null, null));
         return new Replica(m, lease);
     }
 
