@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
 
 /**
  * MongoDB for the Debezium glue: change streams read by Debezium's MongoDB connector on a replica set or a
- * sharded cluster (deployment-wide stream filtered to the captured collections), updates delivered with the
+ * sharded cluster (one stream on the captured database, or deployment-wide when the collections are in several
+ * databases, filtered to the captured collections), updates delivered with the
  * full document looked up after the change, resume tokens as positions ({@link MongoChangeMapper}).
  *
  * <p>Before each start it opens a change stream once, at the position it will resume from: that proves the
@@ -104,6 +105,11 @@ final class MongoDialect extends DebeziumDialect {
         if (!collections.isEmpty()) {
             p.put("collection.include.list", String.join(",", collections.stream().map(MongoDialect::exact).toList()));
         }
+        String[] scope = scope(collections);
+        p.put("capture.scope", scope[0]);
+        if (scope[1] != null) {
+            p.put("capture.target", scope[1]);
+        }
         p.put("capture.mode", preImages ? "change_streams_update_full_with_pre_image" : "change_streams_update_full");
         p.put("snapshot.mode", switch (settings.snapshotMode()) {
             case "never" -> "no_data";
@@ -115,6 +121,20 @@ final class MongoDialect extends DebeziumDialect {
         }
         p.put("skipped.operations", "none");
         return p;
+    }
+
+    /**
+     * Where the change stream is opened: the one database all captured collections are in (which needs only read
+     * access to it), else the whole deployment (readAnyDatabase). {@code debezium.capture.scope}/{@code capture.target}
+     * override it.
+     */
+    String[] scope(List<String> collections) {
+        Set<String> databases = new LinkedHashSet<>();
+        collections.forEach(c -> databases.add(c.substring(0, c.indexOf('.'))));
+        if (collections.isEmpty()) {
+            databases.add(endpoint.database());
+        }
+        return databases.size() == 1 ? new String[]{"database", databases.iterator().next()} : new String[]{"deployment", null};
     }
 
     private static String exact(String name) {
@@ -149,16 +169,17 @@ final class MongoDialect extends DebeziumDialect {
      * that works, {@code "lost:<why>"} when the token is no longer in the oplog, otherwise what to fix.
      */
     String openStream(MongoClient client, DebeziumSettings settings, List<String> collections, Optional<Map<String, Object>> resume) {
-        String scope = settings.passThrough().getOrDefault("capture.scope", "deployment");
+        String[] ours = scope(collections);
+        String scope = settings.passThrough().getOrDefault("capture.scope", ours[0]);
+        String target = settings.passThrough().getOrDefault("capture.target", ours[1]);
         ChangeStreamIterable<Document> stream;
         if ("collection".equals(scope)) {
-            String target = settings.passThrough().getOrDefault("capture.target", collections.isEmpty() ? null : collections.get(0));
             if (target == null || target.indexOf('.') < 0) {
                 return "capture.scope collection needs capture.target (db.collection)";
             }
             stream = client.getDatabase(target.substring(0, target.indexOf('.'))).getCollection(target.substring(target.indexOf('.') + 1)).watch();
         } else if ("database".equals(scope)) {
-            stream = client.getDatabase(settings.passThrough().getOrDefault("capture.target", endpoint.database())).watch();
+            stream = client.getDatabase(target == null ? endpoint.database() : target).watch();
         } else {
             stream = client.watch();
         }
@@ -184,7 +205,7 @@ final class MongoDialect extends DebeziumDialect {
         if (code == UNAUTHORIZED) {
             return "permission denied (" + message + "): grant the user the read role on the captured databases and the "
                     + "changeStream/find actions (e.g. db.grantRolesToUser('cdc_user', [{role: 'read', db: '" + endpoint.database()
-                    + "'}]); deployment-wide capture also needs readAnyDatabase)";
+                    + "'}]); collections in several databases need readAnyDatabase)";
         }
         LOG.debug("source {}: change stream check inconclusive: {} {}", sourceId, code, message);
         return null;

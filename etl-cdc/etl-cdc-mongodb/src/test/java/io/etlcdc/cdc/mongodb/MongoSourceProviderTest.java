@@ -55,7 +55,10 @@ class MongoSourceProviderTest {
                 .containsEntry("snapshot.mode", "no_data")
                 .containsEntry("database.include.list", "\\Qshop\\E,\\Qother\\E")
                 .containsEntry("collection.include.list", "\\Qshop.orders\\E,\\Qother.items\\E")
-                .doesNotContainKeys("capture.scope", "cursor.pipeline");
+                .containsEntry("capture.scope", "deployment")
+                .doesNotContainKeys("capture.target", "cursor.pipeline");
+        assertThat(dialect.connectorProperties(settings, List.of("shop.orders", "shop.customers")))
+                .containsEntry("capture.scope", "database").containsEntry("capture.target", "shop");
         assertThat(dialect.sourcePartition(settings)).isEqualTo(Map.of("server_id", "mongo_main"));
         MongoDialect withPreImages = new MongoDialect(MongoEndpoint.of(cs), "mongo_main", config.with("pre_images", true));
         assertThat(withPreImages.connectorProperties(settings, collections))
