@@ -92,6 +92,23 @@ public abstract class DebeziumDialect {
         return event;
     }
 
+    /**
+     * True when this connector's change envelopes do not carry rows as Connect structs (MongoDB's JSON
+     * documents): every record then goes to {@link #mapOther} instead of the shared envelope mapping.
+     */
+    public boolean mapsEnvelopes() {
+        return false;
+    }
+
+    /**
+     * Whether the connector's own connection is up while its engine runs, for connectors that reconnect by
+     * themselves without failing the engine (the MySQL binlog reader); null when the dialect cannot tell.
+     * Called from {@link DebeziumSource#health()}: must be cheap and non-blocking.
+     */
+    public Boolean connectorConnected(DebeziumSettings settings) {
+        return null;
+    }
+
     /** Maps a record that is not a change envelope (e.g. a MySQL schema change). Null ignores it. */
     public ChangeEvent mapOther(SourceRecord record, RecordContext context) {
         return null;
@@ -143,5 +160,8 @@ public abstract class DebeziumDialect {
 
         /** The next position for a streamed record (see {@link PositionTracker#stream}). */
         io.etlcdc.core.event.Position streamPosition(List<Object> streamKey, Map<String, ?> offset);
+
+        /** The next position for a record read by a snapshot (see {@link PositionTracker#snapshot}). */
+        io.etlcdc.core.event.Position snapshotPosition(Map<String, ?> offset);
     }
 }

@@ -304,7 +304,7 @@ public class DebeziumSource implements Source {
             ChangeEvent event;
             if (ChangeEventMapper.isHeartbeat(record)) {
                 event = null;
-            } else if (ChangeEventMapper.isEnvelope(record)) {
+            } else if (!dialect.mapsEnvelopes() && ChangeEventMapper.isEnvelope(record)) {
                 event = mapper.map(record);
             } else {
                 event = dialect.mapOther(record, recordContext(mapper));
@@ -347,6 +347,11 @@ public class DebeziumSource implements Source {
             @Override
             public Position streamPosition(List<Object> streamKey, Map<String, ?> offset) {
                 return mapper.positions().stream(streamKey, offset);
+            }
+
+            @Override
+            public Position snapshotPosition(Map<String, ?> offset) {
+                return mapper.positions().snapshot(offset);
             }
         };
     }
@@ -462,7 +467,12 @@ public class DebeziumSource implements Source {
         HealthStatus status;
         String message = problem;
         Instant activity = lastActivityAt;
-        if (!connected) {
+        boolean up = connected;
+        if (up && Boolean.FALSE.equals(dialect.connectorConnected(settings))) {
+            up = false;
+            message = "the connector is not connected to " + dialect.databaseName() + " (connecting, or reconnecting after a connection loss)";
+        }
+        if (!up) {
             status = HealthStatus.DOWN;
             if (message == null) {
                 message = "connecting to " + dialect.databaseName();
@@ -486,6 +496,6 @@ public class DebeziumSource implements Source {
         if (c != null) {
             d.put("committed_position", c.display());
         }
-        return new SourceHealth(status, connected, lastEventAt, lagMillis, message, tableErrors, d);
+        return new SourceHealth(status, up, lastEventAt, lagMillis, message, tableErrors, d);
     }
 }
