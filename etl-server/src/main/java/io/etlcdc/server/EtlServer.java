@@ -19,6 +19,7 @@ import io.etlcdc.server.api.PipelineApi;
 import io.etlcdc.server.api.RulesApi;
 import io.etlcdc.server.api.SchemaApi;
 import io.etlcdc.server.api.LineageApi;
+import io.etlcdc.server.demo.Demo;
 import io.etlcdc.core.config.ConnectorDefinition;
 import io.etlcdc.core.spi.ProviderContext;
 import io.etlcdc.schema.SchemaChangePolicy;
@@ -66,11 +67,12 @@ import java.util.Map;
 public final class EtlServer implements AutoCloseable {
     private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(EtlServer.class);
 
-    private final ServerSettings settings;
+    private ServerSettings settings;
     private final ConfigFiles.Loaded config;
     private final Instant startedAt = Instant.now();
     private Javalin app;
     private RuleSets ruleSets;
+    private Demo demo;
     private LineageService lineage;
     private SchemaRegistry schemaRegistry;
     private SchemaTracker schemaTracker;
@@ -116,6 +118,10 @@ public final class EtlServer implements AutoCloseable {
             LOG.warn("ETL_API_TOKEN is not set: every endpoint, including those that change the pipeline, is open to anyone who can reach port {}",
                     settings.port());
         }
+        if (settings.demo()) {
+            settings = settings.withDataDir(settings.dataDir().resolve("demo"));
+            demo = Demo.prepare(settings.dataDir());
+        }
         state = StateDatabase.open(settings.databaseUrl(), settings.dataDir());
         LOG.info("state database: {}", state.description());
         DataSource ds = state.dataSource();
@@ -138,7 +144,7 @@ public final class EtlServer implements AutoCloseable {
         DefinitionStore definitions = new DefinitionStore(ds);
         JdbcStateStore stateStore = new JdbcStateStore(ds);
         ruleSets = new RuleSets(
-                RuleEngine.builder().id("rules").stateStore(stateStore).providers(registries.transforms())
+                RuleEngine.builder().id("rules").stateStore(stateStore).providers(registries.transforms()).jinja(jinja(registries))
                         .rules(declaredRules(config)).build(),
                 QualityGate.builder().rules(QualityRules.fromMaps(config.qualityRules())).build(),
                 definitions, audit, declaredRules(config), QualityRules.fromMaps(config.qualityRules()));
@@ -190,8 +196,8 @@ public final class EtlServer implements AutoCloseable {
                 }
             });
         }).start();
-        if (settings.demo()) {
-            LOG.info("demo mode: start sources with POST /api/v1/sources/{id}/start");
+        if (demo != null) {
+            demo.configure(manager, ruleSets, registries);
         }
         LOG.info("etl-server listening on port {} with {} source(s), {} sink(s), {} rule(s), {} quality rule(s) from {}",
                 app.port(), config.sources().size(), config.sinks().size(), config.transformationRules().size(),
@@ -233,6 +239,13 @@ public final class EtlServer implements AutoCloseable {
             throw new ConfigException(SchemaChangePolicy.OPTION.key(), policy, "expected evolve, fail or ignore");
         }
         return source.withConfig(SchemaChangePolicy.OPTION.key(), null);
+    }
+
+    /** The Jinja2 engine with the custom functions of the class path and of every plugin. */
+    private static io.etlcdc.transform.expr.JinjaEngine jinja(Registries registries) {
+        var b = io.etlcdc.transform.expr.JinjaEngine.builder().loadFunctions(EtlServer.class.getClassLoader());
+        registries.plugins().forEach(b::loadFunctions);
+        return b.build();
     }
 
     /** The rules of config/transformations.yaml; a bad rule stops the start naming it. */
@@ -316,6 +329,7 @@ public final class EtlServer implements AutoCloseable {
         Map<String, Object> components = new LinkedHashMap<>();
         components.put("api", Map.of("status", "UP"));
         components.put("pipeline", pipelineHealth);
+        components.put("transformations", transformHealth());
         components.put("sources", sources);
         components.put("sinks", sinks);
         components.put("memory", Map.of("status", "UP", "details", memory));
@@ -327,6 +341,25 @@ public final class EtlServer implements AutoCloseable {
         body.put("uptime_ms", Duration.between(startedAt, Instant.now()).toMillis());
         body.put("components", components);
         return body;
+    }
+
+    /**
+     * The rule engine is up when its rules compiled (they are refused otherwise); it is degraded when
+     * more than half of the records a rule ran on failed (a broken rule filling the dead-letter sink).
+     */
+    private Map<String, Object> transformHealth() {
+        Map<String, Object> h = new LinkedHashMap<>();
+        var stats = ruleSets.engine().stats();
+        List<String> failing = stats.entrySet().stream()
+                .filter(e -> e.getValue().applied() + e.getValue().failed() >= 10 && e.getValue().failed() * 2 > e.getValue().applied())
+                .map(Map.Entry::getKey).toList();
+        h.put("status", failing.isEmpty() ? "UP" : "DEGRADED");
+        h.put("rules", stats.size());
+        h.put("quality_rules", ruleSets.gate().qualityRules().size());
+        if (!failing.isEmpty()) {
+            h.put("failing_rules", failing);
+        }
+        return h;
     }
 
     public PipelineManager manager() {
@@ -342,6 +375,10 @@ public final class EtlServer implements AutoCloseable {
         if (manager != null) {
             manager.close();
             manager = null;
+        }
+        if (demo != null) {
+            demo.close();
+            demo = null;
         }
         try {
             if (deadLetters != null) {

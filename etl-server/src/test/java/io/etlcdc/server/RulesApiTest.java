@@ -142,7 +142,44 @@ class RulesApiTest {
         assertThat(check.json().path("summary").path("checked").asInt()).isEqualTo(2);
         assertThat(check.json().path("summary").path("failed").asInt()).isEqualTo(1);
         assertThat(api.get("/api/v1/quality/rules").json().path("rules")).hasSize(1);
+
+        // the expression check evaluates Jinja2 through the transform module's engine, found by ServiceLoader
+        Response expression = api.post("/api/v1/quality/add-rule", """
+                {"rule_id": "positive_total", "name": "Totals are positive", "field": "total", "check": "expression",
+                 "parameters": {"expression": "{{ total > 0 and total < 1000 }}"}, "severity": "warning", "action": "warn"}""");
+        assertThat(expression.status()).as(expression.toString()).isEqualTo(201);
+        Response checked = api.post("/api/v1/quality/check", """
+                {"records": [{"total": 12.5}, {"total": -1}], "rule_ids": ["positive_total"]}""");
+        assertThat(checked.json().path("results").get(0).path("passed").asBoolean()).isTrue();
+        assertThat(checked.json().path("results").get(1).path("passed").asBoolean()).isFalse();
         assertThat(api.get("/api/v1/quality/metrics").status()).isEqualTo(200);
+    }
+
+    @Test
+    void deadLettersCanBeReplayedAfterTheRuleIsFixed() throws Exception {
+        Api api = start();
+        api.post("/api/v1/transformations", """
+                {"rule_id": "broken", "name": "Broken", "rule_type": "map", "source_fields": ["id"], "target_field": "x",
+                 "expression": "{{ id + 'x' }}"}""");
+        Path out = dir.resolve("out/events.jsonl");
+        api.post("/api/v1/sinks/connect", "{\"id\":\"archive\",\"type\":\"file\",\"config\":{\"path\":\"" + out + "\"}}");
+        api.post("/api/v1/sources/connect", "{\"id\":\"pg\",\"type\":\"test-counter\",\"connection_string\":\"counter://u:p@h/db\",\"config\":{\"count\":4,\"tables\":[\"users\"]}}");
+        api.post("/api/v1/sources/pg/start", "[]");
+        await().atMost(30, TimeUnit.SECONDS).until(() -> api.get("/api/v1/dead-letters").json().path("count").asInt() == 4);
+        var letter = api.get("/api/v1/dead-letters").json().path("dead_letters").get(0);
+        assertThat(letter.path("component").asText()).isEqualTo("broken");
+        assertThat(letter.path("reason").asText()).contains("broken");
+        assertThat(letter.path("id").asText()).hasSize(16);
+        assertThat(Files.exists(out) ? Files.readAllLines(out) : List.of()).isEmpty();
+
+        assertThat(api.delete("/api/v1/transformations/broken").status()).isEqualTo(200);
+        Response replay = api.post("/api/v1/dead-letters/replay", "{\"component\": \"broken\"}");
+        assertThat(replay.status()).as(replay.toString()).isEqualTo(200);
+        assertThat(replay.json().path("replayed").asInt()).isEqualTo(4);
+        assertThat(replay.json().path("delivered").asInt()).isEqualTo(4);
+        assertThat(Files.readAllLines(out)).hasSize(4);
+        assertThat(api.post("/api/v1/dead-letters/replay", "{\"ids\": \"x\"}").status()).isEqualTo(400);
+        assertThat(api.get("/api/v1/lineage/audit?action=dead_letters.replay").json().path("entries")).hasSize(1);
     }
 
     @Test

@@ -34,7 +34,8 @@ import java.util.stream.Stream;
  *
  * <p>Idempotent across crashes: on open it truncates a torn last line and reads the highest position
  * per source already in the file (and in the newest rotated file), and skips re-delivered events at
- * or below it, so a replay after a crash never writes a position twice.
+ * or below it, so a replay after a crash never writes a position twice. Events replayed on purpose
+ * from the dead-letter sink ({@code Pipeline.replay}) are written again.
  */
 public final class JsonLinesFileSink implements Sink {
     /** Default rotation size: 256 MiB. */
@@ -102,12 +103,15 @@ public final class JsonLinesFileSink implements Sink {
         try {
             for (ChangeEvent e : batch) {
                 Position high = written.get(e.sourceId());
-                if (high != null && !e.position().isAfter(high)) {
+                boolean replay = io.etlcdc.core.pipeline.Pipeline.isReplay(e);
+                if (high != null && !e.position().isAfter(high) && !replay) {
                     continue;
                 }
                 WRITER.writeValue(generator, e);
                 generator.writeRaw('\n');
-                written.put(e.sourceId(), e.position());
+                if (!replay) {
+                    written.put(e.sourceId(), e.position());
+                }
             }
             generator.flush();
             if (fsync) {

@@ -18,8 +18,15 @@ import java.util.function.BooleanSupplier;
 @Internal
 final class EventBuffer {
 
-    /** A chunk of one source's events, in order. */
-    record Chunk(SourceRunner source, List<ChangeEvent> events) {}
+    /**
+     * A chunk of one source's events, in order; or, with {@code source == null}, events replayed from
+     * the dead-letter sink, which are processed on their own and never commit a position.
+     */
+    record Chunk(SourceRunner source, List<ChangeEvent> events) {
+        boolean isReplay() {
+            return source == null;
+        }
+    }
 
     private final int capacity;
     private final Semaphore permits;
@@ -63,6 +70,11 @@ final class EventBuffer {
 
     Chunk pollNow() {
         return queue.poll();
+    }
+
+    /** The next chunk without taking it, or null. */
+    Chunk peek() {
+        return queue.peek();
     }
 
     boolean isEmpty() {

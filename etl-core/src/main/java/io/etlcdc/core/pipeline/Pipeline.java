@@ -324,11 +324,12 @@ public final class Pipeline implements Runnable, Closeable {
                 chunks.add(first);
                 int total = first.events().size();
                 EventBuffer.Chunk next;
-                while (total < maxBatchSize && (next = buffer.pollNow()) != null) {
+                while (!first.isReplay() && total < maxBatchSize && (next = buffer.peek()) != null && !next.isReplay()) {
+                    buffer.pollNow();
                     chunks.add(next);
                     total += next.events().size();
                 }
-                boolean ok = processBatch(chunks, total);
+                boolean ok = first.isReplay() ? processReplay(first) : processBatch(chunks, total);
                 if (!ok) {
                     break;
                 }
@@ -426,6 +427,83 @@ public final class Pipeline implements Runnable, Closeable {
         if (!deadLetters.isEmpty()) {
             notifyListener(() -> listener.onDeadLetters(deadLetters));
         }
+        return true;
+    }
+
+    /**
+     * Runs events again through every stage and sink, e.g. dead letters after the rule that refused
+     * them was fixed. Replays bypass dedup and never move a source's committed position; events that
+     * fail again go back to the dead-letter sink. Each replayed event's position is marked
+     * ({@code offset.replay = true}) so that position-idempotent sinks write it again.
+     *
+     * @return a future completed with the number of events delivered, once the replay was processed
+     */
+    public java.util.concurrent.CompletableFuture<Integer> replay(List<ChangeEvent> events) throws InterruptedException {
+        if (state.get() != PipelineState.RUNNING) {
+            throw new EtlException(ErrorCode.CONFLICT, "pipeline '" + name + "' is " + state.get() + "; start it before replaying");
+        }
+        List<ChangeEvent> marked = new ArrayList<>(events.size());
+        for (ChangeEvent e : events) {
+            Map<String, Object> offset = new LinkedHashMap<>(e.position().offset());
+            offset.put(REPLAY_MARK, true);
+            marked.add(e.withPosition(e.position().withOffset(offset)));
+        }
+        java.util.concurrent.CompletableFuture<Integer> done = new java.util.concurrent.CompletableFuture<>();
+        replays.add(done);
+        for (int from = 0; from < marked.size(); from += buffer.capacity()) {
+            List<ChangeEvent> chunk = marked.subList(from, Math.min(marked.size(), from + buffer.capacity()));
+            buffer.put(new EventBuffer.Chunk(null, chunk), () -> accepting);
+        }
+        buffer.put(new EventBuffer.Chunk(null, List.of()), () -> accepting);
+        return done;
+    }
+
+    /** The offset key that marks a replayed event's position. */
+    public static final String REPLAY_MARK = "replay";
+
+    /** True when the event is a replay (see {@link #replay}). */
+    public static boolean isReplay(ChangeEvent event) {
+        return Boolean.TRUE.equals(event.position().offset().get(REPLAY_MARK));
+    }
+
+    private final java.util.concurrent.ConcurrentLinkedQueue<java.util.concurrent.CompletableFuture<Integer>> replays =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private int replayedSoFar;
+
+    private boolean processReplay(EventBuffer.Chunk chunk) throws InterruptedException {
+        if (chunk.events().isEmpty()) {
+            // the end marker of one replay request
+            java.util.concurrent.CompletableFuture<Integer> done = replays.poll();
+            if (done != null) {
+                done.complete(replayedSoFar);
+            }
+            replayedSoFar = 0;
+            return true;
+        }
+        List<ChangeEvent> current = chunk.events();
+        List<DeadLetter> deadLetters = new ArrayList<>(0);
+        for (Stage stage : stages) {
+            if (current.isEmpty()) {
+                break;
+            }
+            StageCollector out = runStage(stage, current);
+            deadLetters.addAll(out.deadLetters);
+            current = out.out;
+        }
+        List<DeadLetter> refused = new ArrayList<>(0);
+        if (!current.isEmpty()) {
+            for (SinkEntry sink : sinks) {
+                if (!writeToSink(sink, current, refused)) {
+                    replays.forEach(f -> f.completeExceptionally(new EtlException(ErrorCode.SINK_FAILED, "replay stopped: " + failure)));
+                    return false;
+                }
+            }
+        }
+        deadLetters.addAll(refused);
+        if (!deadLetters.isEmpty() && !writeDeadLetters(deadLetters)) {
+            return false;
+        }
+        replayedSoFar += current.size() - refused.size();
         return true;
     }
 
@@ -537,6 +615,13 @@ public final class Pipeline implements Runnable, Closeable {
     }
 
     private boolean commitWithRetry(String sourceId, Position position) throws InterruptedException {
+        SourceRunner runner;
+        synchronized (this) {
+            runner = runners.get(sourceId);
+        }
+        if (runner != null && runner.committed() != null && !position.isAfter(runner.committed())) {
+            return true; // never move a committed position backwards
+        }
         for (int attempt = 1; ; attempt++) {
             try {
                 offsetStore.commit(sourceId, position);

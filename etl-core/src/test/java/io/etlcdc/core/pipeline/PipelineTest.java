@@ -332,6 +332,37 @@ class PipelineTest {
     }
 
     @Test
+    void deadLettersReplayedAfterAFixArriveWithoutMovingThePosition() throws Exception {
+        MemorySource source = new MemorySource();
+        MemorySink sink = new MemorySink();
+        MemoryDeadLetterSink dlq = new MemoryDeadLetterSink();
+        MemoryOffsetStore offsets = new MemoryOffsetStore();
+        java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Transform rule = stage("picky", (e, out) -> {
+            if (broken.get() && ((Long) e.position().sortKey().get(0)) % 2 == 0) {
+                out.deadLetter(e, "picky", "even ids refused", Map.of());
+            } else {
+                out.emit(e);
+            }
+        });
+        Pipeline p = start(Pipeline.builder().source("pg", source).transform(rule).sink("mem", sink).deadLetterSink(dlq).offsetStore(offsets));
+        source.push(inserts("pg", 1, 6));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> offsets.load("pg").isPresent());
+        assertThat(dlq.recent(10)).hasSize(3);
+
+        broken.set(false);
+        int delivered = p.replay(dlq.recent(10).stream().map(DeadLetter::event).toList()).get(10, TimeUnit.SECONDS);
+        assertThat(delivered).isEqualTo(3);
+        assertThat(positions(sink.events(), "pg")).containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L, 6L);
+        assertThat(sink.events().stream().filter(Pipeline::isReplay).count()).isEqualTo(3);
+        assertThat(offsets.load("pg")).as("a replay never moves the committed position").contains(Position.of(6L));
+        assertThat(dlq.recent(10)).hasSize(3);
+
+        source.push(inserts("pg", 7, 8));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> offsets.load("pg").equals(java.util.Optional.of(Position.of(8L))));
+    }
+
+    @Test
     void deadLettersReachTheListener() {
         MemorySource source = new MemorySource();
         List<DeadLetter> seen = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -100,12 +100,59 @@ public final class PipelineApi {
 
         r.get("/api/v1/dead-letters", ctx -> {
             int limit = intParam(ctx, "limit", 100, 1, 1000);
-            List<DeadLetter> recent = manager.recentDeadLetters(limit);
+            List<Map<String, Object>> recent = manager.recentDeadLetters(limit).stream().map(PipelineApi::describe).toList();
             ctx.json(Map.of("dead_letters", recent, "count", recent.size()));
+        });
+        r.post("/api/v1/dead-letters/replay", ctx -> {
+            Map<String, Object> body = ctx.bodyAsBytes().length == 0 ? Map.of() : Http.object(ctx);
+            for (String k : body.keySet()) {
+                if (!List.of("ids", "stage", "component", "limit").contains(k)) {
+                    throw ApiException.badRequest("invalid body", "unknown field '" + k + "'; expected ids, stage, component, limit");
+                }
+            }
+            Object ids = body.get("ids");
+            if (ids != null && !(ids instanceof List<?>)) {
+                throw ApiException.badRequest("invalid body", "'ids' must be a JSON array of dead-letter ids");
+            }
+            int limit = body.get("limit") instanceof Number n ? n.intValue() : 1000;
+            if (limit < 1 || limit > 10_000) {
+                throw ApiException.badRequest("invalid body", "'limit' must be from 1 to 10000");
+            }
+            List<DeadLetter> chosen = manager.recentDeadLetters(limit).stream()
+                    .filter(d -> ids == null || ((List<?>) ids).contains(id(d)))
+                    .filter(d -> body.get("stage") == null || body.get("stage").equals(d.stage()))
+                    .filter(d -> body.get("component") == null || body.get("component").equals(d.component()))
+                    .toList();
+            int delivered = chosen.isEmpty() ? 0 : manager.replay(chosen, Auth.actor(ctx));
+            ctx.json(Map.of("replayed", chosen.size(), "delivered", delivered, "failed_again", chosen.size() - delivered,
+                    "ids", chosen.stream().map(PipelineApi::id).toList()));
         });
         r.get("/api/v1/lineage/audit", ctx -> ctx.json(Map.of("entries", audit.query(new AuditQuery(
                 instantParam(ctx, "since"), instantParam(ctx, "until"), ctx.queryParam("action"), ctx.queryParam("target"),
                 intParam(ctx, "limit", 1000, 1, 10_000))))));
+    }
+
+    /** A dead letter with a stable id (a digest of where and when it failed) for selecting it in a replay. */
+    static Map<String, Object> describe(DeadLetter d) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", id(d));
+        out.put("stage", d.stage());
+        out.put("component", d.component());
+        out.put("reason", Secrets.maskText(d.reason()));
+        out.put("failed_at", d.failedAt());
+        out.put("details", d.details());
+        out.put("event", d.event());
+        return out;
+    }
+
+    static String id(DeadLetter d) {
+        String key = d.event().sourceId() + "|" + d.event().position().display() + "|" + d.stage() + "|" + d.component() + "|" + d.failedAt();
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(h, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private Map<String, Object> pipelineStatus() {

@@ -80,6 +80,11 @@ public record ServerSettings(int port, Path configDir, Path dataDir, Optional<St
                 Path.of(env.getOrDefault("ETL_PLUGINS_DIR", "plugins")));
     }
 
+    /** A copy with another data directory (demo mode keeps its state apart). */
+    public ServerSettings withDataDir(Path dir) {
+        return new ServerSettings(port, configDir, dir, databaseUrl, kafkaBootstrapServers, logLevel, bufferSize, apiToken, demo, pluginsDir);
+    }
+
     static String usage() {
         return "usage: java -jar etl-server.jar [--config DIR] [--port N] [--demo]";
     }

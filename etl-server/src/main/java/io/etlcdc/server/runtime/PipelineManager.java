@@ -468,6 +468,42 @@ public final class PipelineManager implements AutoCloseable {
         return deadLetters.recent(limit);
     }
 
+    /**
+     * Runs dead-lettered events through the current rules and sinks again (after a fix); those that
+     * fail again go back to the dead-letter sink. Positions are not moved.
+     *
+     * @return how many reached the sinks
+     */
+    public int replay(List<DeadLetter> letters, String actor) {
+        java.util.concurrent.CompletableFuture<Integer> done;
+        synchronized (this) {
+            if (!ownership.isOwner()) {
+                throw new EtlException(ErrorCode.CONFLICT, "replay on the replica that runs the pipeline ("
+                        + ownership.current().map(Ownership.Lease::owner).orElse("none") + ")");
+            }
+            if (!isRunning()) {
+                throw new EtlException(ErrorCode.CONFLICT, "the pipeline is not running; start it before replaying dead letters");
+            }
+            try {
+                done = pipeline.replay(letters.stream().map(DeadLetter::event).toList());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new EtlException(ErrorCode.CONFLICT, "interrupted while queueing the replay");
+            }
+        }
+        audit.record(actor, "dead_letters.replay", "pipeline", Map.of("count", letters.size()));
+        try {
+            return done.get(120, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new EtlException(ErrorCode.SINK_FAILED, "the replay failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new EtlException(ErrorCode.CONFLICT, "the replay is still running after 120 s; check /api/v1/pipeline/status");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EtlException(ErrorCode.CONFLICT, "interrupted while waiting for the replay");
+        }
+    }
+
     private Pipeline build() {
         Stages s = stages.get();
         PipelineBuilder b = Pipeline.builder().name("etl").bufferSize(bufferSize).clock(clock)
