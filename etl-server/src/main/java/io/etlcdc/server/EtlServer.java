@@ -217,7 +217,8 @@ public final class EtlServer implements AutoCloseable {
      * seconds when asked.
      */
     private void refreshLineageIfShared() {
-        if (settings.databaseUrl().isEmpty() || manager.ownership().isOwner()) {
+        // in Connect mode the cluster's tasks write lineage, so even the owner reloads it
+        if (settings.databaseUrl().isEmpty() || (manager.ownership().isOwner() && settings.connectUrl().isEmpty())) {
             return;
         }
         long now = System.nanoTime();
