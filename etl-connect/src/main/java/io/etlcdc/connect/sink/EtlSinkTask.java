@@ -13,6 +13,11 @@ import io.etlcdc.core.error.ConfigException.ConfigError;
 import io.etlcdc.core.error.EtlException;
 import io.etlcdc.core.event.ChangeEvent;
 import io.etlcdc.core.event.Position;
+import io.etlcdc.core.event.TableSchema;
+import io.etlcdc.core.spi.TransformCollector;
+import io.etlcdc.schema.SchemaRegistry;
+import io.etlcdc.schema.SchemaTracker;
+import io.etlcdc.schema.store.JdbcSchemaStore;
 import io.etlcdc.core.lineage.AssetKind;
 import io.etlcdc.core.lineage.AuditEntry;
 import io.etlcdc.core.spi.AuditLog;
@@ -39,6 +44,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,8 +71,9 @@ import java.util.Map;
  *   <li><b>Back-pressure.</b> A transient failure (database down) keeps the batch and makes Connect
  *   re-deliver and retry ({@link RetriableException}); the buffer never holds more than one batch and one
  *   poll.</li>
- *   <li><b>Shared state.</b> With {@code state.database.url}, lineage is recorded once per batch and task
- *   start, stop and failure are audited in the same tables the server reads.</li>
+ *   <li><b>Shared state.</b> With {@code state.database.url}, lineage is recorded once per batch, task
+ *   start, stop and failure are audited, and the captured tables' schemas are registered, in the same
+ *   tables the server reads.</li>
  * </ul>
  * Connect calls a task from one thread.
  */
@@ -92,6 +101,9 @@ public final class EtlSinkTask extends SinkTask {
     private StateDatabase stateDatabase;
     private TaskLineage lineage;
     private AuditLog audit;
+    private SchemaTracker schemas;
+    private Set<String> ruleTargets = Set.of();
+    private final Map<TableSchema, TableSchema> sourceShapes = new IdentityHashMap<>();
     private String taskName = "etl-sink";
 
     @Override
@@ -134,6 +146,13 @@ public final class EtlSinkTask extends SinkTask {
             }
             if (config.auditEnabled()) {
                 audit = new JdbcAuditLog(stateDatabase.dataSource());
+            }
+            if (config.schemaRegister()) {
+                schemas = SchemaTracker.create(new SchemaRegistry(new JdbcSchemaStore(stateDatabase.dataSource())));
+                Set<String> targets = new HashSet<>();
+                TransformChain.describe(props).stream().filter(r -> !"quality".equals(r.kind()) && r.targetField() != null)
+                        .forEach(r -> targets.add(r.targetField()));
+                ruleTargets = Set.copyOf(targets);
             }
         }
         audit("connect.task.start", Map.of("connector", taskName, "sink_type", sinkType));
@@ -215,6 +234,9 @@ public final class EtlSinkTask extends SinkTask {
                 recordsOfBatch.put(p.event().position(), p.record());
             }
         }
+        if (schemas != null && !events.isEmpty()) {
+            registerSchemas(events);
+        }
         try {
             if (!events.isEmpty()) {
                 write(events);
@@ -247,6 +269,40 @@ public final class EtlSinkTask extends SinkTask {
         deadLetterRules.clear();
         recordsOfBatch.clear();
         return true;
+    }
+
+    /**
+     * Registers the captured tables' schemas as the embedded schema stage does (subject
+     * {@code <source_id>_<table>}), from the records' schemas without the columns the rules add.
+     */
+    private void registerSchemas(List<ChangeEvent> events) {
+        List<ChangeEvent> shaped = new ArrayList<>(events.size());
+        for (ChangeEvent e : events) {
+            shaped.add(e.schema() == null ? e : e.withSchema(sourceShapes.computeIfAbsent(e.schema(), this::withoutRuleColumns)));
+        }
+        if (sourceShapes.size() > 1024) {
+            sourceShapes.clear();
+        }
+        List<String> refused = new ArrayList<>();
+        schemas.apply(shaped, new TransformCollector() {
+            @Override public void emit(ChangeEvent event) { }
+            @Override public void filter(ChangeEvent event, String ruleId) { }
+            @Override public void drop(ChangeEvent event, String ruleId, String reason) { }
+            @Override public void deadLetter(ChangeEvent event, String ruleId, String reason, Map<String, Object> details) { }
+            @Override public void failSource(String sourceId, String reason) { refused.add(reason); }
+            @Override public void failPipeline(String reason) { refused.add(reason); }
+        });
+        if (!refused.isEmpty()) {
+            audit("connect.task.fail", Map.of("connector", taskName, "reason", Secrets.maskText(refused.get(0))));
+            throw new ConnectException("schema stage stopped the sink: " + Secrets.maskText(refused.get(0)));
+        }
+    }
+
+    private TableSchema withoutRuleColumns(TableSchema t) {
+        if (ruleTargets.isEmpty()) {
+            return t;
+        }
+        return new TableSchema(t.collection(), t.columns().stream().filter(c -> !ruleTargets.contains(c.name())).toList(), t.primaryKey());
     }
 
     private void write(List<ChangeEvent> events) throws Exception {

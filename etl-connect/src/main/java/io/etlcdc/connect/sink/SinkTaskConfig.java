@@ -26,6 +26,7 @@ public final class SinkTaskConfig extends AbstractConfig {
     public static final String STATE_DATABASE_URL = "state.database.url";
     public static final String LINEAGE_ENABLED = "lineage.enabled";
     public static final String AUDIT_ENABLED = "audit.enabled";
+    public static final String SCHEMA_REGISTER = "schema.register";
 
     public static final ConfigDef CONFIG_DEF = new ConfigDef()
             .define(SINK_ID, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), ConfigDef.Importance.HIGH,
@@ -44,7 +45,11 @@ public final class SinkTaskConfig extends AbstractConfig {
             .define(LINEAGE_ENABLED, ConfigDef.Type.BOOLEAN, true, ConfigDef.Importance.LOW,
                     "Record lineage (assets, column mappings, flow counts) into the state database once per batch.")
             .define(AUDIT_ENABLED, ConfigDef.Type.BOOLEAN, true, ConfigDef.Importance.LOW,
-                    "Append task start, stop and failure to the audit trail in the state database.");
+                    "Append task start, stop and failure to the audit trail in the state database.")
+            .define(SCHEMA_REGISTER, ConfigDef.Type.BOOLEAN, true, ConfigDef.Importance.LOW,
+                    "Register each captured table's schema (subject <source_id>_<table>, columns the rules add left out) in the "
+                            + "state database's schema registry when first seen and when it changes; a change the subject's "
+                            + "compatibility mode refuses fails the task, as the embedded 'evolve' policy fails the source.");
 
     public SinkTaskConfig(Map<?, ?> originals) {
         super(CONFIG_DEF, originals, false);
@@ -97,5 +102,9 @@ public final class SinkTaskConfig extends AbstractConfig {
 
     public boolean auditEnabled() {
         return getBoolean(AUDIT_ENABLED);
+    }
+
+    public boolean schemaRegister() {
+        return getBoolean(SCHEMA_REGISTER);
     }
 }

@@ -45,6 +45,7 @@ class EtlSinkTaskTest {
         @Override public void pause(TopicPartition... partitions) { }
         @Override public void resume(TopicPartition... partitions) { }
         @Override public void requestCommit() { }
+        @Override public org.apache.kafka.common.metrics.PluginMetrics pluginMetrics() { return null; }
 
         @Override
         public ErrantRecordReporter errantRecordReporter() {
