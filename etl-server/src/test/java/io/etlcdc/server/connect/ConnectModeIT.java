@@ -179,6 +179,10 @@ class ConnectModeIT {
                 "/api/v1/lineage/asset/postgres_main_users/downstream?max_depth=3").body().contains("warehouse_users"));
         assertThat(api.get("/api/v1/lineage/asset/postgres_main_users/downstream?max_depth=3").body()).contains("rule:mask_email");
         assertThat(api.get("/api/v1/lineage/audit?action=connect.*").body()).contains("connect.task.start").contains("connect.connector.deploy");
+        // the tasks registered the captured table's schema (without the column the rule adds) in the server's registry
+        assertThat(api.get("/api/v1/schema/subjects").body()).contains("postgres_main_users");
+        String v1 = api.get("/api/v1/schema/subjects/postgres_main_users/versions/1").body();
+        assertThat(v1).contains("email").doesNotContain("masked_email");
         assertThat(server.log()).doesNotContain("postgres:postgres@");
     }
 
