@@ -39,6 +39,7 @@ import io.etlcdc.lineage.AuditTrail;
 import io.etlcdc.lineage.LineageService;
 import io.etlcdc.lineage.store.JdbcAuditLog;
 import io.etlcdc.lineage.store.JdbcLineageStore;
+import io.etlcdc.server.connect.ConnectReconciler;
 import io.etlcdc.server.runtime.PipelineManager;
 import io.etlcdc.server.state.DefinitionStore;
 import io.etlcdc.server.state.StateDatabase;
@@ -151,9 +152,13 @@ public final class EtlServer implements AutoCloseable {
         schemaRegistry = SchemaRegistry.create(ProviderContext.builder("schema-registry").service(DataSource.class, ds).build());
         schemaTracker = SchemaTracker.builder(schemaRegistry).build();
         PipelineManager.Stages stages = new PipelineManager.Stages(schemaTracker, List.of(ruleSets.engine()), ruleSets.gate());
+        PipelineManager.ExternalRuntime connect = settings.connectUrl()
+                .map(url -> (PipelineManager.ExternalRuntime) ConnectReconciler.forServer(url, settings, registries, ruleSets, audit))
+                .orElse(null);
         manager = new PipelineManager(new PipelineManager.Parts(registries, definitions, offsets,
                 stateStore, ds, deadLetters, lineage, audit, settings.dataDir(), settings.bufferSize(), clock,
-                () -> stages, config.sources(), config.sinks(), ownership, ruleSets::sync, this::applyServerOptions));
+                () -> stages, config.sources(), config.sinks(), ownership, ruleSets::sync, this::applyServerOptions), connect);
+        settings.connectUrl().ifPresent(url -> LOG.info("Connect mode: the pipeline runs on the Kafka Connect cluster at {}", url));
         metrics = new ServerMetrics(manager, ruleSets);
         Auth auth = new Auth(settings.apiToken());
         PipelineApi pipelineApi = new PipelineApi(manager, audit);
@@ -212,7 +217,8 @@ public final class EtlServer implements AutoCloseable {
      * seconds when asked.
      */
     private void refreshLineageIfShared() {
-        if (settings.databaseUrl().isEmpty() || manager.ownership().isOwner()) {
+        // in Connect mode the cluster's tasks write lineage, so even the owner reloads it
+        if (settings.databaseUrl().isEmpty() || (manager.ownership().isOwner() && settings.connectUrl().isEmpty())) {
             return;
         }
         long now = System.nanoTime();

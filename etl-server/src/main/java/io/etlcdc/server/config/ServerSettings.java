@@ -25,10 +25,20 @@ import java.util.Set;
  * @param apiToken              {@code ETL_API_TOKEN}: when set, mutating endpoints need {@code Authorization: Bearer <token>}
  * @param demo                  {@code --demo}: start on embedded defaults with sample data
  * @param pluginsDir            {@code ETL_PLUGINS_DIR}, default {@code ./plugins}: connector jars loaded at start
+ * @param connectUrl            {@code CONNECT_URL} / {@code --connect-url}: a Kafka Connect REST URL; when set the
+ *                              pipeline runs on that cluster instead of in this process (Connect mode)
  */
 public record ServerSettings(int port, Path configDir, Path dataDir, Optional<String> databaseUrl,
                              Optional<String> kafkaBootstrapServers, String logLevel, int bufferSize,
-                             Optional<String> apiToken, boolean demo, Path pluginsDir) {
+                             Optional<String> apiToken, boolean demo, Path pluginsDir, Optional<String> connectUrl) {
+
+    /** Settings without Connect mode. */
+    public ServerSettings(int port, Path configDir, Path dataDir, Optional<String> databaseUrl,
+                          Optional<String> kafkaBootstrapServers, String logLevel, int bufferSize,
+                          Optional<String> apiToken, boolean demo, Path pluginsDir) {
+        this(port, configDir, dataDir, databaseUrl, kafkaBootstrapServers, logLevel, bufferSize, apiToken, demo, pluginsDir,
+                Optional.empty());
+    }
 
     private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
 
@@ -41,16 +51,19 @@ public record ServerSettings(int port, Path configDir, Path dataDir, Optional<St
         List<ConfigError> errors = new ArrayList<>();
         String port = env.getOrDefault("PORT", "8000");
         String configDir = "config";
+        String connectUrl = env.get("CONNECT_URL");
         boolean demo = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
                 case "--demo" -> demo = true;
-                case "--config", "--port" -> {
+                case "--config", "--port", "--connect-url" -> {
                     if (i + 1 >= args.length) {
                         errors.add(new ConfigError(a, null, "needs a value"));
                     } else if (a.equals("--config")) {
                         configDir = args[++i];
+                    } else if (a.equals("--connect-url")) {
+                        connectUrl = args[++i];
                     } else {
                         port = args[++i];
                     }
@@ -72,12 +85,24 @@ public record ServerSettings(int port, Path configDir, Path dataDir, Optional<St
                         "expected postgresql://user:pass@host:5432/db (the shared state store is PostgreSQL)"));
             }
         });
+        Optional<String> connect = nonBlank(connectUrl);
+        connect.ifPresent(url -> {
+            try {
+                java.net.URI uri = java.net.URI.create(url);
+                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                    throw new IllegalArgumentException();
+                }
+            } catch (IllegalArgumentException e) {
+                errors.add(new ConfigError("CONNECT_URL", io.etlcdc.core.config.Secrets.maskText(url),
+                        "expected the REST URL of a Kafka Connect worker, e.g. http://connect:8083"));
+            }
+        });
         if (!errors.isEmpty()) {
             throw new ConfigException("cannot start etl-server", errors);
         }
         return new ServerSettings(portNumber, Path.of(configDir), Path.of(env.getOrDefault("ETL_DATA_DIR", "data")), databaseUrl,
                 nonBlank(env.get("KAFKA_BOOTSTRAP_SERVERS")), level, buffer, nonBlank(env.get("ETL_API_TOKEN")), demo,
-                Path.of(env.getOrDefault("ETL_PLUGINS_DIR", "plugins")));
+                Path.of(env.getOrDefault("ETL_PLUGINS_DIR", "plugins")), connect.map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u));
     }
 
     /** A copy with another data directory (demo mode keeps its state apart). */
@@ -86,7 +111,7 @@ public record ServerSettings(int port, Path configDir, Path dataDir, Optional<St
     }
 
     static String usage() {
-        return "usage: java -jar etl-server.jar [--config DIR] [--port N] [--demo]";
+        return "usage: java -jar etl-server.jar [--config DIR] [--port N] [--demo] [--connect-url http://connect:8083]";
     }
 
     private static Optional<String> nonBlank(String s) {
@@ -111,6 +136,7 @@ public record ServerSettings(int port, Path configDir, Path dataDir, Optional<St
         return "ServerSettings[port=" + port + ", configDir=" + configDir + ", dataDir=" + dataDir + ", databaseUrl="
                 + databaseUrl.map(io.etlcdc.core.config.Secrets::maskText).orElse("(embedded)") + ", kafka="
                 + kafkaBootstrapServers.orElse("-") + ", logLevel=" + logLevel + ", bufferSize=" + bufferSize
-                + ", apiToken=" + (apiToken.isPresent() ? "****" : "(none)") + ", demo=" + demo + ", plugins=" + pluginsDir + "]";
+                + ", apiToken=" + (apiToken.isPresent() ? "****" : "(none)") + ", demo=" + demo + ", plugins=" + pluginsDir
+                + ", connect=" + connectUrl.map(io.etlcdc.core.config.Secrets::maskText).orElse("(embedded pipeline)") + "]";
     }
 }

@@ -76,6 +76,8 @@ public final class PipelineManager implements AutoCloseable {
     private final List<PipelineListener> listeners = new ArrayList<>();
 
     private final Ownership ownership;
+    /** Runs the pipeline instead of this process (Connect mode), or null. */
+    private final ExternalRuntime external;
     /** Takes server-handled options (schema_change_policy) out of a source definition before its provider sees it. */
     private final java.util.function.UnaryOperator<ConnectorDefinition> serverOptions;
     /** Runs first in every reconcile, e.g. to pick up rules another replica added. */
@@ -96,7 +98,41 @@ public final class PipelineManager implements AutoCloseable {
                         List<ConnectorDefinition> declaredSources, List<ConnectorDefinition> declaredSinks, Ownership ownership,
                         Runnable beforeReconcile, java.util.function.UnaryOperator<ConnectorDefinition> serverOptions) {}
 
+    /**
+     * Where the pipeline runs when it does not run in this process: Kafka Connect
+     * ({@code io.etlcdc.server.connect}). The owner hands it the desired state at every reconcile (with
+     * the manager's lock held); status and failures come from it on every replica.
+     */
+    public interface ExternalRuntime extends AutoCloseable {
+        /** Brings the external runtime in line with the desired state; throws what stopped it. */
+        void apply(Desired desired);
+
+        /** The pipeline's status as the runtime reports it; empty when nothing is deployed. */
+        Optional<PipelineStatus> status();
+
+        /** Re-reads tables of a source as snapshot events; throws when the runtime cannot. */
+        void snapshot(String sourceId, List<String> tables);
+
+        /** Releases clients; what was deployed keeps running. */
+        @Override
+        default void close() {
+        }
+    }
+
+    /** What should run: every source (definition with tables and server options applied) and every sink. */
+    public record Desired(boolean running, long generation, Map<String, DesiredSource> sources,
+                          Map<String, ConnectorDefinition> sinks) {}
+
+    /** A source as it should run: its effective definition, whether it is started, and its start generation. */
+    public record DesiredSource(ConnectorDefinition definition, boolean enabled, long generation) {}
+
     public PipelineManager(Parts p) {
+        this(p, null);
+    }
+
+    /** A manager whose pipeline runs in {@code external} instead of this process (null: in this process). */
+    public PipelineManager(Parts p, ExternalRuntime external) {
+        this.external = external;
         this.registries = p.registries();
         this.definitions = p.definitions();
         this.offsetStore = p.offsetStore();
@@ -333,6 +369,10 @@ public final class PipelineManager implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("syncing rules before reconcile failed: {}", e.toString());
         }
+        if (external != null) {
+            reconcileExternal();
+            return;
+        }
         if (!ownership.isOwner()) {
             if (pipeline != null && !pipeline.state().isTerminal()) {
                 LOG.warn("replica {} does not own the pipeline any more: stopping it", ownership.replicaId());
@@ -420,6 +460,38 @@ public final class PipelineManager implements AutoCloseable {
         });
     }
 
+    private void reconcileExternal() {
+        if (!ownership.isOwner()) {
+            return;
+        }
+        try {
+            Map<String, Object> d = desired();
+            Map<String, DesiredSource> desiredSources = new LinkedHashMap<>();
+            sources().forEach((id, def) -> {
+                SourceRun run = run(id);
+                desiredSources.put(id, new DesiredSource(serverOptions.apply(withTables(def, run.tables())), run.enabled(), run.generation()));
+            });
+            external.apply(new Desired(Boolean.TRUE.equals(d.get("running")), ((Number) d.getOrDefault("generation", 0L)).longValue(),
+                    desiredSources, sinks()));
+            lastFailure = null;
+        } catch (RuntimeException e) {
+            lastFailure = e.getMessage();
+            LOG.warn("deploying the pipeline failed: {}", Secrets.maskText(String.valueOf(e.getMessage())));
+        }
+        definitions.list(Kind.SNAPSHOT_REQUEST).forEach((requestId, body) -> {
+            definitions.delete(Kind.SNAPSHOT_REQUEST, requestId);
+            String source = String.valueOf(body.get("source"));
+            @SuppressWarnings("unchecked")
+            List<String> tables = (List<String>) body.getOrDefault("tables", List.of());
+            try {
+                external.snapshot(source, tables);
+            } catch (RuntimeException ex) {
+                LOG.error("re-snapshot of {} failed: {}", source, ex.getMessage());
+                auditQuietly("source.snapshot.fail", source, Map.of("error", String.valueOf(ex.getMessage())));
+            }
+        });
+    }
+
     /**
      * The pipeline status as the owner last published it (every reconcile), for replicas that do not
      * run the pipeline themselves; empty in single-replica mode or before the first publication.
@@ -444,15 +516,26 @@ public final class PipelineManager implements AutoCloseable {
     }
 
     public synchronized boolean isRunning() {
+        if (external != null) {
+            return status().map(s -> s.state() == PipelineState.RUNNING).orElse(false);
+        }
         return pipeline != null && pipeline.state() == PipelineState.RUNNING;
     }
 
-    /** The running (or last) pipeline's status on this replica; empty when it runs nowhere here. */
-    public synchronized Optional<PipelineStatus> status() {
-        return Optional.ofNullable(pipeline).map(Pipeline::status);
+    /** The running (or last) pipeline's status on this replica (in Connect mode: the cluster's); empty when it runs nowhere here. */
+    public Optional<PipelineStatus> status() {
+        if (external != null) {
+            return external.status();
+        }
+        synchronized (this) {
+            return Optional.ofNullable(pipeline).map(Pipeline::status);
+        }
     }
 
     public synchronized Optional<String> lastFailure() {
+        if (external != null) {
+            return Optional.ofNullable(lastFailure).or(() -> status().map(PipelineStatus::failure));
+        }
         if (pipeline != null && pipeline.failure().isPresent()) {
             return pipeline.failure();
         }
@@ -647,6 +730,9 @@ public final class PipelineManager implements AutoCloseable {
         }
         if (l != null) {
             l.shutdownNow();
+        }
+        if (external != null) {
+            external.close();
         }
         synchronized (this) {
             if (pipeline != null) {

@@ -1,5 +1,6 @@
 package io.etlcdc.cdc.postgres;
 
+import io.etlcdc.cdc.debezium.DebeziumDialect;
 import io.etlcdc.cdc.debezium.DebeziumOptions;
 import io.etlcdc.cdc.debezium.DebeziumSettings;
 import io.etlcdc.cdc.debezium.DebeziumSource;
@@ -18,7 +19,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -102,6 +106,41 @@ public final class PostgresSourceProvider implements SourceProvider {
         PgConnector pg = PgConnector.of(cs);
         DebeziumSettings settings = DebeziumSettings.from(definition.id(), cs, context.config());
         return new DebeziumSource(settings, new PostgresDialect(pg, settings.sanitizedId(), context.config()), context.clock());
+    }
+
+    /**
+     * Debezium's PostgreSQL connector configured exactly as the embedded source configures its engine
+     * (slot, filtered publication, heartbeats, snapshot mode, value handling, {@code debezium.*}
+     * pass-through), for a Kafka Connect cluster: {@code topic.prefix} is the source id and deletes send
+     * no tombstones. Prepares the database first as the embedded source does before each start (checks
+     * wal_level and privileges, replica identity, the heartbeat table); tables with a problem are left out
+     * as the embedded source leaves them out. DDL capture ({@code capture_ddl}) is not translated: its
+     * log table's rows would reach Kafka as plain rows.
+     */
+    @Override
+    public Optional<Map<String, String>> kafkaConnectConfig(ProviderContext context) {
+        ConnectorDefinition definition = context.definition().orElseThrow(() ->
+                new EtlException(ErrorCode.CONFIG_INVALID, "a postgresql source needs a definition with a connection_string"));
+        List<ConfigError> errors = validate(definition);
+        if (!errors.isEmpty()) {
+            throw new ConfigException("source '" + definition.id() + "'", errors);
+        }
+        ConnectionString cs = ConnectionString.parse(definition.connectionString());
+        PgConnector pg = PgConnector.of(cs);
+        DebeziumSettings settings = DebeziumSettings.from(definition.id(), cs,
+                context.config().with(PostgresOptions.CAPTURE_DDL.key(), false));
+        PostgresDialect dialect = new PostgresDialect(pg, settings.sanitizedId(), settings.config());
+        DebeziumDialect.StartPlan plan = dialect.prepare(settings, Optional.empty());
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("connector.class", dialect.connectorClass());
+        p.put("topic.prefix", definition.id());
+        p.put("tombstones.on.delete", "false");
+        p.put("poll.interval.ms", Long.toString(Math.max(10, settings.pollInterval().toMillis())));
+        p.put("max.batch.size", "4096");
+        p.put("max.queue.size", "16384");
+        p.putAll(dialect.connectorProperties(settings, plan.tables()));
+        p.putAll(settings.passThrough());
+        return Optional.of(p);
     }
 
     /**
