@@ -109,6 +109,9 @@ class SpecUsageExamplesIT {
             });
 
             // "Get Data Lineage" and "Check Impact Analysis"
+            // lineage is recorded after the batch is committed: wait for the hop to the warehouse to show
+            await().atMost(60, TimeUnit.SECONDS).until(() -> api.get("/api/v1/lineage/asset/postgres_main_users/downstream?max_depth=3")
+                    .body().contains("warehouse_users"));
             JsonNode downstream = api.get("/api/v1/lineage/asset/postgres_main_users/downstream?max_depth=3").json();
             assertThat(downstream.toString()).contains("rule:mask_email").contains("archive").contains("warehouse_users");
             Response impact = api.get("/api/v1/lineage/impact/postgres_main_users");

@@ -66,7 +66,7 @@ class PostgresFailuresIT {
     }
 
     private static void awaitSize(MemorySink sink, String collection, int n) {
-        await().atMost(60, TimeUnit.SECONDS).pollInterval(50, TimeUnit.MILLISECONDS).until(() -> of(sink, collection).size() >= n);
+        await().atMost(180, TimeUnit.SECONDS).pollInterval(50, TimeUnit.MILLISECONDS).until(() -> of(sink, collection).size() >= n);
     }
 
     private long query(String sql) throws Exception {
@@ -92,10 +92,10 @@ class PostgresFailuresIT {
             // WAL grows through a table that is not captured; the captured one stays idle
             db.sql("INSERT INTO hb_noise (pad) SELECT repeat('n', 500) FROM generate_series(1, 2000)");
             long walAfterNoise = query("SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint");
-            await().atMost(30, TimeUnit.SECONDS).pollInterval(200, TimeUnit.MILLISECONDS).until(() ->
+            await().atMost(120, TimeUnit.SECONDS).pollInterval(200, TimeUnit.MILLISECONDS).until(() ->
                     query("SELECT (confirmed_flush_lsn - '0/0'::pg_lsn)::bigint FROM pg_replication_slots WHERE slot_name = 'etl_pg_hb'")
                             >= walAfterNoise);
-            await().atMost(30, TimeUnit.SECONDS).until(() -> source.health().details().containsKey("wal_retained_bytes"));
+            await().atMost(120, TimeUnit.SECONDS).until(() -> source.health().details().containsKey("wal_retained_bytes"));
             SourceHealth health = source.health();
             assertThat(health.status()).isEqualTo(HealthStatus.UP);
             assertThat(health.connected()).isTrue();
@@ -175,13 +175,13 @@ class PostgresFailuresIT {
             db.sql("INSERT INTO lost_items VALUES (2)");
             awaitSize(sink, "public.lost_items", 2);
             // someone drops the slot while we stream
-            await().atMost(30, TimeUnit.SECONDS).pollInterval(100, TimeUnit.MILLISECONDS).ignoreExceptions().until(() -> {
+            await().atMost(120, TimeUnit.SECONDS).pollInterval(100, TimeUnit.MILLISECONDS).ignoreExceptions().until(() -> {
                 db.sql("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'etl_pg_lost' AND active_pid IS NOT NULL",
                         "SELECT pg_drop_replication_slot('etl_pg_lost')");
                 return true;
             });
             db.sql("INSERT INTO lost_items VALUES (3)");
-            await().atMost(60, TimeUnit.SECONDS).until(() -> status(p, "pg_lost").state() == SourceState.FAILED);
+            await().atMost(180, TimeUnit.SECONDS).until(() -> status(p, "pg_lost").state() == SourceState.FAILED);
             assertThat(status(p, "pg_lost").error()).contains("POSITION_LOST").contains("snapshot_mode: when_needed");
         }
         assertThat(of(sink, "public.lost_items")).hasSize(2);
@@ -237,7 +237,7 @@ class PostgresFailuresIT {
             }
             awaitSize(sink, "public.restart_items", 20);
             db.stopServer();
-            await().atMost(30, TimeUnit.SECONDS).until(() -> !source.health().connected());
+            await().atMost(120, TimeUnit.SECONDS).until(() -> !source.health().connected());
             assertThat(source.health().status()).isEqualTo(HealthStatus.DOWN);
             db.startServer();
             for (int i = 21; i <= 40; i++) {
