@@ -78,12 +78,42 @@ final class MariaDbTestDatabase implements AutoCloseable {
         return DriverManager.getConnection("jdbc:mysql://localhost:" + port + "/" + DATABASE, "etl", "secret");
     }
 
-    void sql(String... statements) throws SQLException {
-        try (Connection c = connect(); Statement s = c.createStatement()) {
+    /** One kept connection for test statements: a new one per statement cost seconds per test under load. */
+    private Connection shared;
+
+    synchronized void sql(String... statements) throws SQLException {
+        try {
+            run(statements);
+        } catch (SQLException e) {
+            if (shared != null && shared.isValid(2)) {
+                throw e;
+            }
+            // the server restarted since the last statement: reconnect once
+            closeShared();
+            run(statements);
+        }
+    }
+
+    private void run(String... statements) throws SQLException {
+        if (shared == null || shared.isClosed()) {
+            shared = connect();
+        }
+        try (Statement s = shared.createStatement()) {
             for (String st : statements) {
                 s.execute(st);
             }
         }
+    }
+
+    private void closeShared() {
+        try {
+            if (shared != null) {
+                shared.close();
+            }
+        } catch (SQLException ignored) {
+            // reconnecting anyway
+        }
+        shared = null;
     }
 
     /** Runs the statements in one transaction. */
@@ -123,6 +153,9 @@ final class MariaDbTestDatabase implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        synchronized (this) {
+            closeShared();
+        }
         db.stop();
     }
 }
