@@ -259,18 +259,28 @@ class SameRulesEmbeddedAndConnectIT {
         Set<String> seen = new HashSet<>();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.sorted().toList()) {
+                // one file per partition; every key lives in one partition, so the partition offset
+                // (the position's sort key in Connect mode) orders each key's events
+                List<JsonNode> inFile = new ArrayList<>();
                 for (String line : Files.readAllLines(f)) {
                     if (!line.isBlank()) {
                         JsonNode n = EtlJson.mapper().readTree(line);
-                        out.add(n);
-                        seen.add(f.getFileName() + "@" + n.path("position").path("offset").path("offset").asLong());
+                        inFile.add(n);
+                        seen.add(f.getFileName() + "@" + kafkaOffset(n));
                     }
                 }
+                inFile.sort(java.util.Comparator.comparingLong(SameRulesEmbeddedAndConnectIT::kafkaOffset));
+                out.addAll(inFile);
             }
         }
         assertThat(seen).as("no offset twice in a partition file").hasSize(out.size());
-        // order of events per key: files are per partition and every key lives in one partition
-        out.sort(java.util.Comparator.comparingLong(n -> n.path("position").path("offset").path("lsn").asLong()));
         return out;
+    }
+
+    /** The written position carries its sort key only; in Connect mode that is the record's partition offset. */
+    private static long kafkaOffset(JsonNode event) {
+        JsonNode key = event.path("position").path("sort_key");
+        assertThat(key.isArray() && key.size() == 1).as("position sort key of %s", event).isTrue();
+        return key.get(0).asLong();
     }
 }
