@@ -67,8 +67,25 @@ final class RowShape {
             scale = parseInt(p.get("scale"));
         }
         String defaultValue = s.defaultValue() == null ? null : String.valueOf(s.defaultValue());
-        return new TableSchema.Column(name, type, sourceType == null ? null : sourceType.toLowerCase(java.util.Locale.ROOT),
-                s.isOptional(), defaultValue, precision, scale);
+        return new TableSchema.Column(name, type, sourceType(sourceType), s.isOptional(), defaultValue, precision, scale);
+    }
+
+    /**
+     * The column's database type, lower case. PostgreSQL's {@code serial} types are only shorthands for an
+     * integer column with a sequence default: Debezium names them so in a snapshot (from the table's DDL)
+     * but by the stored type while streaming, which would register a new schema version for nothing.
+     */
+    static String sourceType(String reported) {
+        if (reported == null) {
+            return null;
+        }
+        String t = reported.toLowerCase(java.util.Locale.ROOT);
+        return switch (t) {
+            case "smallserial", "serial2" -> "int2";
+            case "serial", "serial4" -> "int4";
+            case "bigserial", "serial8" -> "int8";
+            default -> t;
+        };
     }
 
     private static Integer parseInt(String s) {

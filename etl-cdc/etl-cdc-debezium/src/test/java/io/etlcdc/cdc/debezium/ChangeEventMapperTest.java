@@ -85,6 +85,16 @@ class ChangeEventMapperTest {
     }
 
     @Test
+    void serialTypesAreNamedByTheirStoredTypeSoSnapshotAndStreamAgree() {
+        assertThat(RowShape.sourceType("BIGSERIAL")).isEqualTo("int8");
+        assertThat(RowShape.sourceType("serial")).isEqualTo("int4");
+        assertThat(RowShape.sourceType("smallserial")).isEqualTo("int2");
+        assertThat(RowShape.sourceType("INT8")).isEqualTo("int8");
+        assertThat(RowShape.sourceType("VARCHAR")).isEqualTo("varchar");
+        assertThat(RowShape.sourceType(null)).isNull();
+    }
+
+    @Test
     void unavailableValuePlaceholderBecomesAnUnchangedFieldNeverAValue() {
         ChangeEvent e = mapper.map(record("u", null, row(1, ChangeEventMapper.DEFAULT_PLACEHOLDER), 20));
         assertThat(e).hasUnchangedField("body").hasAfterField("price", new BigDecimal("12.50"));
