@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A plumbing smoke test of the MongoDB source (Debezium's connector in our engine, mapping, offsets, resume)
+ * A plumbing smoke test of the MongoDB source's {@code debezium} engine (Debezium's connector in our engine, mapping, offsets, resume)
  * against mongo-java-server, an in-JVM emulator that is not a faithful replica set. It runs only with the
  * EMULATOR-ONLY overrides below, which a real deployment must never use; the mapping itself is tested with
  * fixtures of real MongoDB events ({@link MongoChangeMapperTest}) and against a real replica set by
@@ -81,6 +81,7 @@ class MongoEmulatorSmokeIT {
 
     private Source source(String id) {
         Map<String, Object> config = new LinkedHashMap<>();
+        config.put("engine", "debezium");
         config.put("tables", List.of("items"));
         config.put("poll_interval", 0.05);
         config.put("commit_interval", 0.2);
