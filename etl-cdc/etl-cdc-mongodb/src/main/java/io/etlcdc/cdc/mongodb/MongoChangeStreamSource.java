@@ -345,6 +345,11 @@ final class MongoChangeStreamSource implements Source {
     private void snapshot(SourceContext context, MongoClient c, MongoChangeStreamCursor<ChangeStreamDocument<BsonDocument>> cursor,
                           PositionTracker positions, List<String> names) throws InterruptedException {
         BsonDocument streamStart = cursor.getResumeToken() != null ? cursor.getResumeToken() : resumeToken;
+        if (streamStart != null) {
+            // a cursor killed during a long snapshot is re-opened here, so that nothing written meanwhile is lost
+            resumeToken = streamStart;
+            startAfter = false;
+        }
         Map<String, Object> offset = new LinkedHashMap<>();
         offset.put("initsync", true);
         if (streamStart != null) {
@@ -561,6 +566,6 @@ final class MongoChangeStreamSource implements Source {
         if (c != null) {
             d.put("committed_position", c.display());
         }
-        return new SourceHealth(status, connected && status != HealthStatus.DOWN, lastEventAt, lagMillis, message, tableErrors, d);
+        return new SourceHealth(status, connected, lastEventAt, lagMillis, message, tableErrors, d);
     }
 }
