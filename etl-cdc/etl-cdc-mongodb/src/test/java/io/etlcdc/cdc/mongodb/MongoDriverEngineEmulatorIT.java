@@ -238,4 +238,48 @@ class MongoDriverEngineEmulatorIT {
         assertThatThrownBy(() -> new MongoSourceProvider().checkConnection(ctx)).isInstanceOf(EtlException.class)
                 .hasMessageContaining("cannot reach MongoDB").hasMessageNotContaining("s3cret");
     }
+
+    @Test
+    void aServerRestartIsRetriedWithBackoffAndCaptureGoesOn() throws Exception {
+        MongoServer own = new MongoServer(new MemoryBackend());
+        own.enableOplog();
+        InetSocketAddress address = own.bind();
+        String ownUrl = "mongodb://localhost:" + address.getPort() + "/shop";
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("tables", List.of("events"));
+        config.put("poll_interval", 0.05);
+        config.put("retry_initial_delay", 0.1);
+        config.put("retry_max_delay", 0.5);
+        Source source = new MongoSourceProvider().create(ProviderContext.builder("mongo_drv_restart_db")
+                .definition(new ConnectorDefinition("mongo_drv_restart_db", "mongodb", ownUrl, config)).build());
+        MemorySink sink = new MemorySink();
+        MongoServer again = null;
+        try (MongoClient c = MongoClients.create(ownUrl);
+             Pipeline p = pipeline("mongo_drv_restart_db", source, sink, new FileOffsetStore(tempDir.resolve("restart_db.json")))) {
+            c.getDatabase("shop").getCollection("events").insertOne(new Document("_id", 1));
+            awaitSize(sink, 1);
+            own.shutdownNow();
+            await().atMost(30, TimeUnit.SECONDS).until(() -> !p.status().sources().get(0).health().connected());
+            SourceHealth down = p.status().sources().get(0).health();
+            assertThat(down.status()).isEqualTo(HealthStatus.DOWN);
+            assertThat(down.message()).contains("retrying");
+            // the emulator's resume tokens are its clock: let a second pass so the new server's changes come after the token
+            Thread.sleep(1100);
+            again = new MongoServer(new MemoryBackend());
+            again.enableOplog();
+            again.bind(address.getHostString(), address.getPort());
+            await().atMost(30, TimeUnit.SECONDS).until(() -> p.status().sources().get(0).health().connected());
+            try (MongoClient c2 = MongoClients.create(ownUrl)) {
+                c2.getDatabase("shop").getCollection("events").insertOne(new Document("_id", 2));
+                awaitSize(sink, 2);
+            }
+            assertThat(p.status().sources().get(0).health().details()).extracting(d -> ((Number) d.get("reconnects")).longValue())
+                    .satisfies(n -> assertThat(n).isPositive());
+        } finally {
+            if (again != null) {
+                again.shutdownNow();
+            }
+        }
+        assertThat(sink.events()).extracting(ev -> ev.key().get("_id")).containsExactly(1, 2);
+    }
 }
