@@ -282,4 +282,37 @@ class MongoDriverEngineEmulatorIT {
         }
         assertThat(sink.events()).extracting(ev -> ev.key().get("_id")).containsExactly(1, 2);
     }
+
+    @Test
+    void aSnapshotOnRequestReadsTheCollectionAgainAndStreamingGoesOnAfterIt() {
+        MongoCollection<Document> again = client.getDatabase("shop").getCollection("resnap");
+        again.insertOne(new Document("_id", 1));
+        MemorySink sink = new MemorySink();
+        Source source = source("mongo_drv_resnap", Map.of(), "resnap");
+        try (Pipeline p = pipeline("mongo_drv_resnap", source, sink, new FileOffsetStore(tempDir.resolve("resnap.json")))) {
+            awaitSize(sink, 1);
+            again.insertOne(new Document("_id", 2));
+            awaitSize(sink, 2);
+            source.requestSnapshot(List.of());
+            awaitSize(sink, 4);
+            again.insertOne(new Document("_id", 3));
+            awaitSize(sink, 5);
+        }
+        List<ChangeEvent> e = sink.events();
+        assertThat(e).extracting(ChangeEvent::snapshot).containsExactly(true, false, true, true, false);
+        assertThat(e).extracting(ev -> ev.key().get("_id")).containsExactly(1, 2, 1, 2, 3);
+        for (int i = 1; i < e.size(); i++) {
+            assertThat(e.get(i)).hasPositionAfter(e.get(i - 1).position());
+        }
+    }
+
+    @Test
+    void theConnectionCheckPassesForAnExistingCollectionAndNamesAnUnknownOne() {
+        client.getDatabase("shop").getCollection("checked").insertOne(new Document("_id", 1));
+        new MongoSourceProvider().checkConnection(ProviderContext.of(new ConnectorDefinition("check", "mongodb", url,
+                Map.of("tables", List.of("checked")))));
+        assertThatThrownBy(() -> new MongoSourceProvider().checkConnection(ProviderContext.of(new ConnectorDefinition("check", "mongodb", url,
+                Map.of("tables", List.of("nope"))))))
+                .isInstanceOf(EtlException.class).hasMessageContaining("unknown collection(s) shop.nope").hasMessageContaining("checked");
+    }
 }
