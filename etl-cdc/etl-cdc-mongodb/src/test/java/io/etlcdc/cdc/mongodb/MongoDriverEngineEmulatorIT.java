@@ -244,7 +244,7 @@ class MongoDriverEngineEmulatorIT {
         MongoServer own = new MongoServer(new MemoryBackend());
         own.enableOplog();
         InetSocketAddress address = own.bind();
-        String ownUrl = "mongodb://localhost:" + address.getPort() + "/shop";
+        String ownUrl = "mongodb://localhost:" + address.getPort() + "/shop?serverSelectionTimeoutMS=1000";
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("tables", List.of("events"));
         config.put("poll_interval", 0.05);
@@ -254,7 +254,7 @@ class MongoDriverEngineEmulatorIT {
                 .definition(new ConnectorDefinition("mongo_drv_restart_db", "mongodb", ownUrl, config)).build());
         MemorySink sink = new MemorySink();
         MongoServer again = null;
-        try (MongoClient c = MongoClients.create(ownUrl);
+        try (MongoClient c = MongoClients.create(ownUrl.replace("?serverSelectionTimeoutMS=1000", ""));
              Pipeline p = pipeline("mongo_drv_restart_db", source, sink, new FileOffsetStore(tempDir.resolve("restart_db.json")))) {
             c.getDatabase("shop").getCollection("events").insertOne(new Document("_id", 1));
             awaitSize(sink, 1);
@@ -269,7 +269,7 @@ class MongoDriverEngineEmulatorIT {
             again.enableOplog();
             again.bind(address.getHostString(), address.getPort());
             await().atMost(30, TimeUnit.SECONDS).until(() -> p.status().sources().get(0).health().connected());
-            try (MongoClient c2 = MongoClients.create(ownUrl)) {
+            try (MongoClient c2 = MongoClients.create(ownUrl.replace("?serverSelectionTimeoutMS=1000", ""))) {
                 c2.getDatabase("shop").getCollection("events").insertOne(new Document("_id", 2));
                 awaitSize(sink, 2);
             }

@@ -69,7 +69,8 @@ class MongoSourceProviderTest {
     void optionDefaultsArePinned() {
         assertThat(MongoOptions.PRE_IMAGES.defaultValue()).isFalse();
         assertThat(provider.optionalOptions()).extracting(ConfigOption::key)
-                .contains("tables", "poll_interval", "snapshot_mode", "heartbeat_interval", "pre_images");
+                .contains("tables", "poll_interval", "snapshot_mode", "heartbeat_interval", "pre_images", "engine");
+        assertThat(MongoOptions.ENGINE.defaultValue()).isEqualTo("driver");
         assertThat(provider.passThroughPrefixes()).containsExactly("debezium.");
     }
 }
