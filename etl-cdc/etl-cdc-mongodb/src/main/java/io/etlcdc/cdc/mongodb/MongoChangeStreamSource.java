@@ -420,13 +420,17 @@ final class MongoChangeStreamSource implements Source {
         return all;
     }
 
+    /** True on MongoDB 6.0+ (wire version 17), asked with {@code hello} (4.4.2+) or, where that is unknown, {@code isMaster}. */
     private static boolean supportsPreImages(MongoClient c) {
-        try {
-            Document hello = c.getDatabase("admin").runCommand(new Document("isMaster", 1));
-            return hello.get("maxWireVersion") instanceof Number n && n.intValue() >= PRE_IMAGE_WIRE_VERSION;
-        } catch (MongoException e) {
-            return false;
+        for (String command : List.of("hello", "isMaster")) {
+            try {
+                Document hello = c.getDatabase("admin").runCommand(new Document(command, 1));
+                return hello.get("maxWireVersion") instanceof Number n && n.intValue() >= PRE_IMAGE_WIRE_VERSION;
+            } catch (MongoServerException e) {
+                LOG.debug("{} failed: {}", command, e.getMessage());
+            }
         }
+        return false;
     }
 
     private static boolean isHistoryLost(MongoServerException e) {

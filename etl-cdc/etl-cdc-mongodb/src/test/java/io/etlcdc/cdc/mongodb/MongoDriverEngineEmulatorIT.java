@@ -34,6 +34,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import static io.etlcdc.core.testing.ChangeEventAssert.assertThat;
@@ -314,5 +316,73 @@ class MongoDriverEngineEmulatorIT {
         assertThatThrownBy(() -> new MongoSourceProvider().checkConnection(ProviderContext.of(new ConnectorDefinition("check", "mongodb", url,
                 Map.of("tables", List.of("nope"))))))
                 .isInstanceOf(EtlException.class).hasMessageContaining("unknown collection(s) shop.nope").hasMessageContaining("checked");
+    }
+
+    /**
+     * TEST-ONLY fault injection: answers a change stream resumed after a token in {@link #lost} as MongoDB does once that
+     * token has left the oplog (error 286 ChangeStreamHistoryLost), which the emulator itself never does.
+     */
+    static final class OplogLosingBackend extends MemoryBackend {
+        final Set<String> lost = ConcurrentHashMap.newKeySet();
+
+        @Override
+        public de.bwaldvogel.mongo.bson.Document handleCommand(io.netty.channel.Channel channel, String database, String command,
+                                                               de.bwaldvogel.mongo.bson.Document query) {
+            if ("aggregate".equalsIgnoreCase(command) && query.get("pipeline") instanceof List<?> stages && !stages.isEmpty()
+                    && stages.get(0) instanceof de.bwaldvogel.mongo.bson.Document first
+                    && first.get("$changeStream") instanceof de.bwaldvogel.mongo.bson.Document options
+                    && options.get("resumeAfter") instanceof de.bwaldvogel.mongo.bson.Document token
+                    && lost.contains(String.valueOf(token.get("_data")).toUpperCase(java.util.Locale.ROOT))) {
+                throw new de.bwaldvogel.mongo.exception.MongoServerError(286, "ChangeStreamHistoryLost",
+                        "Resume of change stream was not possible, as the resume point may no longer be in the oplog.");
+            }
+            return super.handleCommand(channel, database, command, query);
+        }
+    }
+
+    @Test
+    void aCommittedTokenThatLeftTheOplogFailsWithPositionLostOrIsSnapshottedAgainWithWhenNeeded() {
+        OplogLosingBackend backend = new OplogLosingBackend();
+        MongoServer own = new MongoServer(backend);
+        own.enableOplog();
+        String ownUrl = "mongodb://localhost:" + own.bind().getPort() + "/shop";
+        String id = "mongo_drv_lost";
+        FileOffsetStore offsets = new FileOffsetStore(tempDir.resolve("lost.json"));
+        MemorySink sink = new MemorySink();
+        try (MongoClient c = MongoClients.create(ownUrl)) {
+            MongoCollection<Document> kept = c.getDatabase("shop").getCollection("kept");
+            kept.insertOne(new Document("_id", 1));
+            java.util.function.Function<String, Source> source = mode -> new MongoSourceProvider().create(ProviderContext.builder(id)
+                    .definition(new ConnectorDefinition(id, "mongodb", ownUrl, Map.of("tables", List.of("kept"), "poll_interval", 0.05,
+                            "snapshot_mode", mode))).build());
+            try (Pipeline p = pipeline(id, source.apply("when_needed"), sink, offsets)) {
+                awaitSize(sink, 1);
+                kept.insertOne(new Document("_id", 2));
+                awaitSize(sink, 2);
+            }
+            backend.lost.add((String) sink.events().get(1).position().sortKey().get(2));
+            kept.insertOne(new Document("_id", 3));
+
+            MemorySink nothing = new MemorySink();
+            try (Pipeline p = pipeline(id, source.apply("initial"), nothing, offsets)) {
+                await().atMost(30, TimeUnit.SECONDS).until(() -> p.status().sources().get(0).state() == io.etlcdc.core.pipeline.SourceState.FAILED);
+                assertThat(p.status().sources().get(0).error()).contains("no longer in the oplog").contains("snapshot_mode: when_needed");
+            }
+            assertThat(nothing.events()).isEmpty();
+
+            try (Pipeline p = pipeline(id, source.apply("when_needed"), sink, offsets)) {
+                awaitSize(sink, 5);
+                kept.insertOne(new Document("_id", 4));
+                awaitSize(sink, 6);
+            }
+        } finally {
+            own.shutdownNow();
+        }
+        List<ChangeEvent> e = sink.events();
+        assertThat(e).extracting(ev -> ev.key().get("_id")).containsExactly(1, 2, 1, 2, 3, 4);
+        assertThat(e).extracting(ChangeEvent::snapshot).containsExactly(true, false, true, true, true, false);
+        for (int i = 1; i < e.size(); i++) {
+            assertThat(e.get(i)).hasPositionAfter(e.get(i - 1).position());
+        }
     }
 }
