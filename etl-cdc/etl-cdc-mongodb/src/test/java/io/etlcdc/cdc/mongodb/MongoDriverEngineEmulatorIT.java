@@ -50,7 +50,7 @@ import static org.awaitility.Awaitility.await;
  * drop events, {@code resumeAfter}/{@code startAfter}. What it lacks, each test below that needs it skipped with the
  * reason: events carry no {@code ns}, no {@code updateDescription}, no {@code wallTime}; updates carry the update
  * operators as {@code documentKey}; drops of any collection of the database reach every stream of it and no
- * {@code invalidate} follows; renameCollection writes no event; dropDatabase writes one drop per collection and no
+ * {@code invalidate} follows (one comes only when a stream is resumed after a drop of its collection); renameCollection writes no event; dropDatabase writes one drop per collection and no
  * dropDatabase; database streams see only drops, deployment streams fail ({@code no such command: 'aggregate'});
  * no post-batch resume token; no pre-images (wire version 8); no replica set ({@code isMaster} without setName).
  */
@@ -383,6 +383,32 @@ class MongoDriverEngineEmulatorIT {
         assertThat(e).extracting(ChangeEvent::snapshot).containsExactly(true, false, true, true, true, false);
         for (int i = 1; i < e.size(); i++) {
             assertThat(e.get(i)).hasPositionAfter(e.get(i - 1).position());
+        }
+    }
+
+    @Test
+    void resumingAfterADropGetsAnInvalidateAndTheStreamIsReopenedAfterIt() {
+        // the emulator answers resumeAfter a token past a drop of the watched collection with an invalidate (and only then)
+        MongoCollection<Document> gone = client.getDatabase("shop").getCollection("gone");
+        gone.insertOne(new Document("_id", 1));
+        String id = "mongo_drv_invalidate";
+        FileOffsetStore offsets = new FileOffsetStore(tempDir.resolve("invalidate.json"));
+        MemorySink sink = new MemorySink();
+        try (Pipeline p = pipeline(id, source(id, Map.of(), "gone"), sink, offsets)) {
+            awaitSize(sink, 1);
+            gone.drop();
+            awaitSize(sink, 2);
+        }
+        assertThat(sink.events().get(1).ddl()).isEqualTo("drop collection shop.gone");
+        gone.insertOne(new Document("_id", 2));
+        try (Pipeline p = pipeline(id, source(id, Map.of(), "gone"), sink, offsets)) {
+            awaitSize(sink, 3);
+            gone.insertOne(new Document("_id", 3));
+            awaitSize(sink, 4);
+        }
+        assertThat(sink.events().subList(2, 4)).extracting(ev -> ev.key().get("_id")).containsExactly(2, 3);
+        for (int i = 1; i < sink.events().size(); i++) {
+            assertThat(sink.events().get(i)).hasPositionAfter(sink.events().get(i - 1).position());
         }
     }
 }
