@@ -319,30 +319,102 @@ class MongoDriverEngineEmulatorIT {
     }
 
     /**
-     * TEST-ONLY fault injection: answers a change stream resumed after a token in {@link #lost} as MongoDB does once that
-     * token has left the oplog (error 286 ChangeStreamHistoryLost), which the emulator itself never does.
+     * TEST-ONLY fault injection: answers as a real MongoDB does where the emulator never would — a change stream resumed
+     * after a token in {@link #lost} with error 286 ChangeStreamHistoryLost (the token left the oplog); every change
+     * stream with {@link #changeStreamError} (a standalone server: 40573, a user without the privilege: 13); a find on a
+     * collection in {@link #unreadable} with 13 Unauthorized.
      */
-    static final class OplogLosingBackend extends MemoryBackend {
+    static final class FaultyBackend extends MemoryBackend {
         final Set<String> lost = ConcurrentHashMap.newKeySet();
+        final Set<String> unreadable = ConcurrentHashMap.newKeySet();
+        volatile de.bwaldvogel.mongo.exception.MongoServerError changeStreamError;
 
         @Override
         public de.bwaldvogel.mongo.bson.Document handleCommand(io.netty.channel.Channel channel, String database, String command,
                                                                de.bwaldvogel.mongo.bson.Document query) {
             if ("aggregate".equalsIgnoreCase(command) && query.get("pipeline") instanceof List<?> stages && !stages.isEmpty()
                     && stages.get(0) instanceof de.bwaldvogel.mongo.bson.Document first
-                    && first.get("$changeStream") instanceof de.bwaldvogel.mongo.bson.Document options
-                    && options.get("resumeAfter") instanceof de.bwaldvogel.mongo.bson.Document token
-                    && lost.contains(String.valueOf(token.get("_data")).toUpperCase(java.util.Locale.ROOT))) {
-                throw new de.bwaldvogel.mongo.exception.MongoServerError(286, "ChangeStreamHistoryLost",
-                        "Resume of change stream was not possible, as the resume point may no longer be in the oplog.");
+                    && first.get("$changeStream") instanceof de.bwaldvogel.mongo.bson.Document options) {
+                if (changeStreamError != null) {
+                    throw changeStreamError;
+                }
+                if (options.get("resumeAfter") instanceof de.bwaldvogel.mongo.bson.Document token
+                        && lost.contains(String.valueOf(token.get("_data")).toUpperCase(java.util.Locale.ROOT))) {
+                    throw new de.bwaldvogel.mongo.exception.MongoServerError(286, "ChangeStreamHistoryLost",
+                            "Resume of change stream was not possible, as the resume point may no longer be in the oplog.");
+                }
+            }
+            if ("find".equalsIgnoreCase(command) && unreadable.contains(String.valueOf(query.get("find")))) {
+                throw new de.bwaldvogel.mongo.exception.MongoServerError(13, "Unauthorized",
+                        "not authorized on " + database + " to execute command { find: \"" + query.get("find") + "\" }");
             }
             return super.handleCommand(channel, database, command, query);
         }
     }
 
     @Test
+    void aStandaloneServerAndAMissingPrivilegeFailTheSourceWithWhatToFixAndAreNotRetried() {
+        FaultyBackend backend = new FaultyBackend();
+        MongoServer own = new MongoServer(backend);
+        own.enableOplog();
+        String ownUrl = "mongodb://cdc:s3cret@localhost:" + own.bind().getPort() + "/shop";
+        try {
+            Map<String, String> expected = Map.of(
+                    "40573", "change streams need a replica set",
+                    "13", "permission denied");
+            for (Map.Entry<String, String> fault : expected.entrySet()) {
+                backend.changeStreamError = fault.getKey().equals("40573")
+                        ? new de.bwaldvogel.mongo.exception.MongoServerError(40573, "Location40573",
+                        "The $changeStream stage is only supported on replica sets")
+                        : new de.bwaldvogel.mongo.exception.MongoServerError(13, "Unauthorized",
+                        "not authorized on shop to execute command { aggregate: \"items\" }");
+                String id = "mongo_drv_fault_" + fault.getKey();
+                ConnectorDefinition definition = new ConnectorDefinition(id, "mongodb", ownUrl.replace("cdc:s3cret@", ""),
+                        Map.of("tables", List.of("items"), "retry_initial_delay", 0.05));
+                assertThatThrownBy(() -> new MongoSourceProvider().checkConnection(ProviderContext.of(definition)))
+                        .isInstanceOf(EtlException.class).hasMessageContaining(fault.getValue());
+                Source source = new MongoSourceProvider().create(ProviderContext.builder(id).definition(definition).build());
+                try (Pipeline p = pipeline(id, source, new MemorySink(), new FileOffsetStore(tempDir.resolve(id + ".json")))) {
+                    await().atMost(30, TimeUnit.SECONDS).until(() -> p.status().sources().get(0).state() == io.etlcdc.core.pipeline.SourceState.FAILED);
+                    assertThat(p.status().sources().get(0).error()).contains(fault.getValue()).doesNotContain("retrying");
+                }
+            }
+        } finally {
+            own.shutdownNow();
+        }
+    }
+
+    @Test
+    void aCollectionThatCannotBeReadIsReportedPerCollectionAndDoesNotBlockTheOthers() {
+        FaultyBackend backend = new FaultyBackend();
+        MongoServer own = new MongoServer(backend);
+        own.enableOplog();
+        String ownUrl = "mongodb://localhost:" + own.bind().getPort() + "/shop";
+        backend.unreadable.add("secret");
+        String id = "mongo_drv_table_error";
+        MemorySink sink = new MemorySink();
+        try (MongoClient c = MongoClients.create(ownUrl)) {
+            c.getDatabase("shop").getCollection("open").insertOne(new Document("_id", "visible"));
+            c.getDatabase("shop").getCollection("secret").insertOne(new Document("_id", "hidden"));
+            Source source = new MongoSourceProvider().create(ProviderContext.builder(id).definition(new ConnectorDefinition(id, "mongodb",
+                    ownUrl, Map.of("tables", List.of("open", "secret"), "poll_interval", 0.05))).build());
+            try (Pipeline p = pipeline(id, source, sink, new FileOffsetStore(tempDir.resolve(id + ".json")))) {
+                awaitSize(sink, 1);
+                await().atMost(30, TimeUnit.SECONDS).until(() -> p.status().sources().get(0).health().status() == HealthStatus.DEGRADED);
+                SourceHealth health = p.status().sources().get(0).health();
+                assertThat(health.tableErrors()).containsOnlyKeys("shop.secret");
+                assertThat(health.tableErrors().get("shop.secret")).contains("permission denied", "read role");
+                assertThat(p.status().sources().get(0).state()).isEqualTo(io.etlcdc.core.pipeline.SourceState.RUNNING);
+            }
+        } finally {
+            own.shutdownNow();
+        }
+        assertThat(sink.events()).extracting(ev -> ev.key().get("_id")).containsExactly("visible");
+    }
+
+    @Test
     void aCommittedTokenThatLeftTheOplogFailsWithPositionLostOrIsSnapshottedAgainWithWhenNeeded() {
-        OplogLosingBackend backend = new OplogLosingBackend();
+        FaultyBackend backend = new FaultyBackend();
         MongoServer own = new MongoServer(backend);
         own.enableOplog();
         String ownUrl = "mongodb://localhost:" + own.bind().getPort() + "/shop";
