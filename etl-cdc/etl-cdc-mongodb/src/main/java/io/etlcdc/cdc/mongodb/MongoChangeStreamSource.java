@@ -466,9 +466,9 @@ final class MongoChangeStreamSource implements Source {
             throw new EtlException(e.code(), e.getMessage() + " (gave up after " + settings.maxRetries() + " retries)", e);
         }
         long delay = Math.min(settings.retryMaxDelay().toMillis(), settings.retryInitialDelay().toMillis() << Math.min(attempt - 1, 20));
+        problem = "retrying (attempt " + attempt + ") in " + delay + " ms: " + e.getMessage();
         connected = false;
         reconnects++;
-        problem = "retrying (attempt " + attempt + ") in " + delay + " ms: " + e.getMessage();
         LOG.warn("source {}: {}", settings.sourceId(), problem);
         synchronized (lock) {
             long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);

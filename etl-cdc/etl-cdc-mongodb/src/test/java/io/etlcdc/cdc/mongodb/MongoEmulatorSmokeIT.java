@@ -152,7 +152,9 @@ class MongoEmulatorSmokeIT {
         FileOffsetStore offsets = new FileOffsetStore(tempDir.resolve("handover.json"));
         MemorySink sink = new MemorySink();
         int id = 0;
-        for (String engine : List.of("debezium", "driver", "debezium")) {
+        // the driver first: with no position yet Debezium streams from whenever its stream opens, which its 'connected'
+        // does not tell; every later run resumes from the committed token, so nothing written around a start is missed
+        for (String engine : List.of("driver", "debezium", "driver")) {
             try (Pipeline p = pipeline("mongo_handover", source("mongo_handover", "handover", engine), sink, offsets)) {
                 await().atMost(60, TimeUnit.SECONDS).until(() -> p.status().sources().get(0).health().connected());
                 Thread.sleep(500);
@@ -164,7 +166,7 @@ class MongoEmulatorSmokeIT {
             // written while no engine runs: the next one must pick them up from the committed token
             handover.insertOne(new Document("_id", ++id).append("by", "nobody"));
         }
-        try (Pipeline p = pipeline("mongo_handover", source("mongo_handover", "handover", "driver"), sink, offsets)) {
+        try (Pipeline p = pipeline("mongo_handover", source("mongo_handover", "handover", "debezium"), sink, offsets)) {
             awaitSize(sink, id);
             Thread.sleep(300);
         }
