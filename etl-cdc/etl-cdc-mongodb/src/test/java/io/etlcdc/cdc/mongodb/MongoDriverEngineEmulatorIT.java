@@ -328,6 +328,8 @@ class MongoDriverEngineEmulatorIT {
         final Set<String> lost = ConcurrentHashMap.newKeySet();
         final Set<String> unreadable = ConcurrentHashMap.newKeySet();
         volatile de.bwaldvogel.mongo.exception.MongoServerError changeStreamError;
+        /** Milliseconds the next getMore hangs (a stalled server or network), then 0 again. */
+        volatile long stallNextGetMore;
 
         @Override
         public de.bwaldvogel.mongo.bson.Document handleCommand(io.netty.channel.Channel channel, String database, String command,
@@ -342,6 +344,15 @@ class MongoDriverEngineEmulatorIT {
                         && lost.contains(String.valueOf(token.get("_data")).toUpperCase(java.util.Locale.ROOT))) {
                     throw new de.bwaldvogel.mongo.exception.MongoServerError(286, "ChangeStreamHistoryLost",
                             "Resume of change stream was not possible, as the resume point may no longer be in the oplog.");
+                }
+            }
+            long stall = stallNextGetMore;
+            if ("getMore".equalsIgnoreCase(command) && stall > 0) {
+                stallNextGetMore = 0;
+                try {
+                    Thread.sleep(stall);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
             }
             if ("find".equalsIgnoreCase(command) && unreadable.contains(String.valueOf(query.get("find")))) {
@@ -481,6 +492,31 @@ class MongoDriverEngineEmulatorIT {
         assertThat(sink.events().subList(2, 4)).extracting(ev -> ev.key().get("_id")).containsExactly(2, 3);
         for (int i = 1; i < sink.events().size(); i++) {
             assertThat(sink.events().get(i)).hasPositionAfter(sink.events().get(i - 1).position());
+        }
+    }
+
+    @Test
+    void aStreamThatStopsAnsweringShowsAsStalledAndRecovers() {
+        FaultyBackend backend = new FaultyBackend();
+        MongoServer own = new MongoServer(backend);
+        own.enableOplog();
+        String ownUrl = "mongodb://localhost:" + own.bind().getPort() + "/shop";
+        String id = "mongo_drv_stall";
+        MemorySink sink = new MemorySink();
+        try (MongoClient c = MongoClients.create(ownUrl)) {
+            Source source = new MongoSourceProvider().create(ProviderContext.builder(id).definition(new ConnectorDefinition(id, "mongodb",
+                    ownUrl, Map.of("tables", List.of("slow"), "poll_interval", 0.05, "heartbeat_interval", 0, "stall_timeout", 1))).build());
+            try (Pipeline p = pipeline(id, source, sink, new FileOffsetStore(tempDir.resolve(id + ".json")))) {
+                await().atMost(30, TimeUnit.SECONDS).until(() -> p.status().sources().get(0).health().status() == HealthStatus.UP);
+                backend.stallNextGetMore = 4000;
+                await().atMost(10, TimeUnit.SECONDS).until(() -> p.status().sources().get(0).health().status() == HealthStatus.DOWN);
+                assertThat(p.status().sources().get(0).health().message()).startsWith("stalled");
+                c.getDatabase("shop").getCollection("slow").insertOne(new Document("_id", 1));
+                awaitSize(sink, 1);
+                await().atMost(10, TimeUnit.SECONDS).until(() -> p.status().sources().get(0).health().status() == HealthStatus.UP);
+            }
+        } finally {
+            own.shutdownNow();
         }
     }
 }
