@@ -102,6 +102,8 @@ final class MongoChangeStreamSource implements Source {
     private BsonDocument resumeToken;
     private boolean startAfter;
     private boolean snapshotPending;
+    private boolean snapshotted;
+    private ChangeStreamDocument<BsonDocument> pendingFirst;
     private int failures;
 
     // health
@@ -227,7 +229,13 @@ final class MongoChangeStreamSource implements Source {
     /** One connection: opens the stream (snapshotting first when due) and reads until stopped or invalidated. */
     private void stream(SourceContext context, MongoClient c, PositionTracker positions) throws InterruptedException {
         preImages = supportsPreImages(c);
+        if (resumeToken == null && snapshotted) {
+            // the stream's position before the lost connection is unknown (a server without post-batch resume tokens):
+            // read the collections again rather than miss what was written meanwhile
+            snapshotPending = true;
+        }
         while (!stopRequested && context.isRunning()) {
+            pendingFirst = null;
             MongoChangeStreamCursor<ChangeStreamDocument<BsonDocument>> opened;
             try {
                 opened = open(c);
@@ -253,6 +261,7 @@ final class MongoChangeStreamSource implements Source {
                 if (snapshotPending) {
                     snapshot(context, c, cursor, positions, collectionsToSnapshot(c, List.of()));
                     snapshotPending = false;
+                    snapshotted = true;
                 }
                 readUntilInvalidated(context, c, cursor, positions);
             }
@@ -281,7 +290,8 @@ final class MongoChangeStreamSource implements Source {
                 snapshotRequest = null;
                 snapshot(context, c, cursor, positions, collectionsToSnapshot(c, request));
             }
-            ChangeStreamDocument<BsonDocument> doc = cursor.tryNext();
+            ChangeStreamDocument<BsonDocument> doc = pendingFirst != null ? pendingFirst : cursor.tryNext();
+            pendingFirst = null;
             Instant now = clock.instant();
             lastActivityAt = now;
             failures = 0;
@@ -344,7 +354,19 @@ final class MongoChangeStreamSource implements Source {
     /** Reads the given collections as snapshot events while the stream that follows waits (it is already open). */
     private void snapshot(SourceContext context, MongoClient c, MongoChangeStreamCursor<ChangeStreamDocument<BsonDocument>> cursor,
                           PositionTracker positions, List<String> names) throws InterruptedException {
-        BsonDocument streamStart = cursor.getResumeToken() != null ? cursor.getResumeToken() : resumeToken;
+        BsonDocument streamStart = cursor.getResumeToken();
+        if (streamStart == null && pendingFirst == null) {
+            // an empty getMore brings the post-batch resume token (MongoDB 4.0.7+); a change read instead waits for after the snapshot
+            ChangeStreamDocument<BsonDocument> first = cursor.tryNext();
+            if (first == null) {
+                streamStart = cursor.getResumeToken();
+            } else {
+                pendingFirst = first;
+            }
+        }
+        if (streamStart == null) {
+            streamStart = resumeToken;
+        }
         if (streamStart != null) {
             // a cursor killed during a long snapshot is re-opened here, so that nothing written meanwhile is lost
             resumeToken = streamStart;
