@@ -39,6 +39,9 @@ class MongoSourceProviderTest {
         assertThat(errors.toString()).doesNotContain("s3cret").contains("names no database");
         assertThat(keys(provider.validate(new ConnectorDefinition("m", "mongodb", "mysql://u:p@h/db", Map.of()))))
                 .containsExactly("connection_string");
+        List<ConfigError> engine = provider.validate(new ConnectorDefinition("m", "mongodb", URL, Map.of("engine", "native")));
+        assertThat(keys(engine)).containsExactly("engine");
+        assertThat(engine.toString()).contains("driver", "debezium");
     }
 
     @Test
