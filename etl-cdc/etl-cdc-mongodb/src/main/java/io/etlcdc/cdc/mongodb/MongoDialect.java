@@ -186,7 +186,12 @@ final class MongoDialect extends DebeziumDialect {
         Optional<BsonDocument> token = resume.filter(o -> !snapshotInProgress(o)).map(o -> o.get("resume_token"))
                 .filter(String.class::isInstance).map(t -> decodeToken((String) t));
         token.ifPresent(stream::resumeAfter);
-        try (MongoChangeStreamCursor<ChangeStreamDocument<Document>> cursor = stream.maxAwaitTime(100, TimeUnit.MILLISECONDS).cursor()) {
+        return check(stream);
+    }
+
+    /** Opens the given change stream and reads once: null when that works, else what to fix ({@code "lost:..."} for a lost token). */
+    <T> String check(ChangeStreamIterable<T> stream) {
+        try (MongoChangeStreamCursor<ChangeStreamDocument<T>> cursor = stream.maxAwaitTime(100, TimeUnit.MILLISECONDS).cursor()) {
             cursor.tryNext();
             return null;
         } catch (com.mongodb.MongoServerException e) {

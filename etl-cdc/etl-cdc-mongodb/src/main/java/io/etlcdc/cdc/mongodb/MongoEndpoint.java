@@ -39,12 +39,27 @@ record MongoEndpoint(String uri, String database, String masked) {
         return new MongoEndpoint(cs.unmasked(), cs.database().get(), cs.masked());
     }
 
-    /** A client with short timeouts for checks (the caller closes it). */
+    /**
+     * A client with short timeouts (the caller closes it): 10 s to find a server and to connect, 30 s to read, unless
+     * the connection string sets {@code serverSelectionTimeoutMS} / {@code connectTimeoutMS} / {@code socketTimeoutMS}.
+     */
     MongoClient client() {
+        ConnectionString cs = new ConnectionString(uri);
         return MongoClients.create(MongoClientSettings.builder()
-                .applyConnectionString(new ConnectionString(uri))
-                .applyToClusterSettings(b -> b.serverSelectionTimeout(10, TimeUnit.SECONDS))
-                .applyToSocketSettings(b -> b.connectTimeout(10, TimeUnit.SECONDS).readTimeout(30, TimeUnit.SECONDS))
+                .applyConnectionString(cs)
+                .applyToClusterSettings(b -> {
+                    if (cs.getServerSelectionTimeout() == null) {
+                        b.serverSelectionTimeout(10, TimeUnit.SECONDS);
+                    }
+                })
+                .applyToSocketSettings(b -> {
+                    if (cs.getConnectTimeout() == null) {
+                        b.connectTimeout(10, TimeUnit.SECONDS);
+                    }
+                    if (cs.getSocketTimeout() == null) {
+                        b.readTimeout(30, TimeUnit.SECONDS);
+                    }
+                })
                 .applicationName("etl-cdc")
                 .build());
     }

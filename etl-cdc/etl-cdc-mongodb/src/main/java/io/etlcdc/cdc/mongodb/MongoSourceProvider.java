@@ -24,7 +24,8 @@ import java.util.Set;
 
 /**
  * Type {@code mongodb}: change data capture from a MongoDB replica set or sharded cluster through change
- * streams, with Debezium's MongoDB connector. {@code config.tables} names collections ({@code orders} means
+ * streams, read with the MongoDB Java driver ({@code engine: driver}, the default: {@link MongoChangeStreamSource}) or
+ * Debezium's MongoDB connector ({@code engine: debezium}). {@code config.tables} names collections ({@code orders} means
  * the connection string's database, {@code db.orders} another one). Stateless and thread-safe.
  *
  * <pre>{@code
@@ -47,7 +48,7 @@ public final class MongoSourceProvider implements SourceProvider {
 
     @Override
     public String description() {
-        return "MongoDB change data capture (change streams on a replica set or sharded cluster, Debezium)";
+        return "MongoDB change data capture (change streams on a replica set or sharded cluster; MongoDB driver or Debezium)";
     }
 
     @Override
@@ -106,7 +107,15 @@ public final class MongoSourceProvider implements SourceProvider {
         ConnectorDefinition definition = checked(context);
         ConnectionString cs = ConnectionString.parse(definition.connectionString());
         DebeziumSettings settings = DebeziumSettings.from(definition.id(), cs, context.config());
-        return new DebeziumSource(settings, new MongoDialect(MongoEndpoint.of(cs), definition.id(), context.config()), context.clock());
+        MongoDialect dialect = new MongoDialect(MongoEndpoint.of(cs), definition.id(), context.config());
+        if (usesDriver(context.config())) {
+            return new MongoChangeStreamSource(MongoEndpoint.of(cs), settings, dialect, context.clock());
+        }
+        return new DebeziumSource(settings, dialect, context.clock());
+    }
+
+    private static boolean usesDriver(io.etlcdc.core.config.Configuration config) {
+        return "driver".equals(config.get(MongoOptions.ENGINE));
     }
 
     /**
@@ -125,7 +134,9 @@ public final class MongoSourceProvider implements SourceProvider {
         List<String> problems = new ArrayList<>();
         ErrorCode code = ErrorCode.SOURCE_FAILED;
         try (MongoClient client = endpoint.client()) {
-            String problem = dialect.openStream(client, settings, collections, Optional.empty());
+            String problem = usesDriver(context.config())
+                    ? dialect.check(new MongoChangeStreamSource(endpoint, settings, dialect, context.clock()).watch(client, false))
+                    : dialect.openStream(client, settings, collections, Optional.empty());
             if (problem != null) {
                 problems.add(problem);
             }

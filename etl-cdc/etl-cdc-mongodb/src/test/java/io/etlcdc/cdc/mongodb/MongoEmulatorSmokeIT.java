@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A plumbing smoke test of the MongoDB source (Debezium's connector in our engine, mapping, offsets, resume)
+ * A plumbing smoke test of the MongoDB source's {@code debezium} engine (Debezium's connector in our engine, mapping, offsets, resume)
  * against mongo-java-server, an in-JVM emulator that is not a faithful replica set. It runs only with the
  * EMULATOR-ONLY overrides below, which a real deployment must never use; the mapping itself is tested with
  * fixtures of real MongoDB events ({@link MongoChangeMapperTest}) and against a real replica set by
@@ -69,23 +69,33 @@ class MongoEmulatorSmokeIT {
      * EMULATOR-ONLY overrides: the emulator has no deployment-wide change streams, no snapshot support ('hello',
      * operationTime) and no 'ns' in its change events, so capture one collection, take no snapshot and add 'ns'.
      */
-    private static Map<String, Object> emulatorOnlyOverrides() {
+    private static Map<String, Object> emulatorOnlyOverrides(String collection) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("debezium.capture.scope", "collection");
-        o.put("debezium.capture.target", "shop.items");
+        o.put("debezium.capture.target", "shop." + collection);
         o.put("debezium.snapshot.mode", "no_data");
-        o.put("debezium.cursor.pipeline", "[{\"$addFields\": {\"ns\": {\"db\": \"shop\", \"coll\": \"items\"}}}]");
+        o.put("debezium.cursor.pipeline", "[{\"$addFields\": {\"ns\": {\"db\": \"shop\", \"coll\": \"" + collection + "\"}}}]");
         o.put("debezium.cursor.pipeline.order", "user_first");
         return o;
     }
 
     private Source source(String id) {
+        return source(id, "items", "debezium");
+    }
+
+    /** The debezium engine with the emulator-only overrides, or the driver engine with the product's own configuration. */
+    private Source source(String id, String collection, String engine) {
         Map<String, Object> config = new LinkedHashMap<>();
-        config.put("tables", List.of("items"));
+        config.put("engine", engine);
+        config.put("tables", List.of(collection));
         config.put("poll_interval", 0.05);
         config.put("commit_interval", 0.2);
         config.put("heartbeat_interval", 1);
-        config.putAll(emulatorOnlyOverrides());
+        if (engine.equals("debezium")) {
+            config.putAll(emulatorOnlyOverrides(collection));
+        } else {
+            config.put("snapshot_mode", "never");
+        }
         return new MongoSourceProvider().create(ProviderContext.builder(id)
                 .definition(new ConnectorDefinition(id, "mongodb", url, config)).build());
     }
@@ -134,5 +144,35 @@ class MongoEmulatorSmokeIT {
         }
         assertThat(sink.events()).hasSize(6);
         assertThat(sink.events().subList(4, 6)).extracting(e -> e.key().get("_id")).containsExactly(4, 5);
+    }
+
+    @Test
+    void eitherEngineResumesFromThePositionTheOtherCommittedWithNothingLostOrRepeated() throws Exception {
+        MongoCollection<Document> handover = client.getDatabase("shop").getCollection("handover");
+        FileOffsetStore offsets = new FileOffsetStore(tempDir.resolve("handover.json"));
+        MemorySink sink = new MemorySink();
+        int id = 0;
+        // the driver first: with no position yet Debezium streams from whenever its stream opens, which its 'connected'
+        // does not tell; every later run resumes from the committed token, so nothing written around a start is missed
+        for (String engine : List.of("driver", "debezium", "driver")) {
+            try (Pipeline p = pipeline("mongo_handover", source("mongo_handover", "handover", engine), sink, offsets)) {
+                await().atMost(60, TimeUnit.SECONDS).until(() -> p.status().sources().get(0).health().connected());
+                Thread.sleep(500);
+                handover.insertOne(new Document("_id", ++id).append("by", engine));
+                handover.insertOne(new Document("_id", ++id).append("by", engine));
+                awaitSize(sink, id);
+                Thread.sleep(300);
+            }
+            // written while no engine runs: the next one must pick them up from the committed token
+            handover.insertOne(new Document("_id", ++id).append("by", "nobody"));
+        }
+        try (Pipeline p = pipeline("mongo_handover", source("mongo_handover", "handover", "debezium"), sink, offsets)) {
+            awaitSize(sink, id);
+            Thread.sleep(300);
+        }
+        assertThat(sink.events()).extracting(e -> e.key().get("_id")).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9);
+        for (int i = 1; i < sink.events().size(); i++) {
+            assertThat(sink.events().get(i)).hasPositionAfter(sink.events().get(i - 1).position());
+        }
     }
 }

@@ -39,6 +39,9 @@ class MongoSourceProviderTest {
         assertThat(errors.toString()).doesNotContain("s3cret").contains("names no database");
         assertThat(keys(provider.validate(new ConnectorDefinition("m", "mongodb", "mysql://u:p@h/db", Map.of()))))
                 .containsExactly("connection_string");
+        List<ConfigError> engine = provider.validate(new ConnectorDefinition("m", "mongodb", URL, Map.of("engine", "native")));
+        assertThat(keys(engine)).containsExactly("engine");
+        assertThat(engine.toString()).contains("driver", "debezium");
     }
 
     @Test
@@ -69,7 +72,8 @@ class MongoSourceProviderTest {
     void optionDefaultsArePinned() {
         assertThat(MongoOptions.PRE_IMAGES.defaultValue()).isFalse();
         assertThat(provider.optionalOptions()).extracting(ConfigOption::key)
-                .contains("tables", "poll_interval", "snapshot_mode", "heartbeat_interval", "pre_images");
+                .contains("tables", "poll_interval", "snapshot_mode", "heartbeat_interval", "pre_images", "engine");
+        assertThat(MongoOptions.ENGINE.defaultValue()).isEqualTo("driver");
         assertThat(provider.passThroughPrefixes()).containsExactly("debezium.");
     }
 }
