@@ -1,0 +1,766 @@
+package io.etlcdc.lineage;
+
+import io.etlcdc.core.error.EtlException;
+import io.etlcdc.core.error.ErrorCode;
+import io.etlcdc.core.lineage.AssetKind;
+import io.etlcdc.core.lineage.ColumnMapping;
+import io.etlcdc.core.lineage.LineageAsset;
+import io.etlcdc.core.lineage.LineageEdge;
+import io.etlcdc.lineage.IntIndex.IntList;
+import io.etlcdc.lineage.IntIndex.LongIntMap;
+import io.etlcdc.lineage.query.AffectedAsset;
+import io.etlcdc.lineage.query.AssetView;
+import io.etlcdc.lineage.query.ColumnRef;
+import io.etlcdc.lineage.query.CriticalPath;
+import io.etlcdc.lineage.query.DerivedColumn;
+import io.etlcdc.lineage.query.Direction;
+import io.etlcdc.lineage.query.FlowEdge;
+import io.etlcdc.lineage.query.ImpactAnalysis;
+import io.etlcdc.lineage.query.LineageTraversal;
+import org.jgrapht.Graph;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * An immutable, int-indexed copy of the lineage graph that queries read: assets numbered, adjacency
+ * in CSR arrays (in JGraphT's edge order, so every query takes the hops in the same order as a walk of
+ * the JGraphT graph would), origins and column names interned, column mappings as int arrays.
+ * {@link LineageGraph} builds one lazily after the graph changed and answers every query from it
+ * without locks. Queries keep their per-query state in int arrays (distance, parent) instead of maps
+ * of objects.
+ *
+ * <p>A traversal state is an asset plus, at a rule or quality gate, the origin (path) it arrived on.
+ * States without an origin are numbered like their asset ({@code 0..n-1}); states with one are
+ * numbered from {@code n} on as a query meets them.
+ */
+final class QueryIndex {
+    private static final String IDENTITY = "identity";
+
+    final long version;
+    private final int n;
+    private final String[] ids;
+    private final LineageAsset[] assets;
+    private final Map<String, Integer> indexOf;
+    private final boolean[] process;
+    private final int[] rank;
+    private final int[] byRank;
+    private final AssetKind[] kindValues = AssetKind.values();
+    private final int[] kindOrdinal;
+
+    private final LineageEdge[] edges;
+    private final int[] edgeFrom;
+    private final int[] edgeTo;
+    private final int[] edgeOrigin;
+    private final int[] outStart;
+    private final int[] outEdges;
+    private final int[] inStart;
+    private final int[] inEdges;
+    private final int originCount;
+
+    /** Column names sorted; a column's id is its position. */
+    private final String[] columnNames;
+    private final Map<String, Integer> columnIds;
+    private final int[] assetColStart;
+    private final int[] assetCols;
+    /** Mappings of edge e: {@code mapStart[e]..mapEnd[e]} into the mapping arrays. */
+    private final int[] mapStart;
+    private final int[] mapEnd;
+    private final int[] mapTarget;
+    private final String[] mapTransformation;
+    private final int[] mapSrcStart;
+    private final int[] mapSrc;
+
+    /** Builds the index; the caller holds the graph's lock and sets {@link LineageGraph.Link#index}. */
+    QueryIndex(long version, Graph<String, LineageGraph.Link> graph, Map<String, LineageAsset> assetMap) {
+        this.version = version;
+        n = graph.vertexSet().size();
+        ids = new String[n];
+        assets = new LineageAsset[n];
+        indexOf = new HashMap<>(n * 2);
+        process = new boolean[n];
+        kindOrdinal = new int[n];
+        int i = 0;
+        for (String id : graph.vertexSet()) {
+            ids[i] = id;
+            LineageAsset a = assetMap.get(id);
+            assets[i] = a != null ? a : new LineageAsset(id, AssetKind.OTHER, id, List.of(), Map.of());
+            process[i] = a != null && (a.kind() == AssetKind.RULE || a.kind() == AssetKind.QUALITY_GATE);
+            kindOrdinal[i] = assets[i].kind().ordinal();
+            indexOf.put(id, i);
+            i++;
+        }
+        Integer[] order = new Integer[n];
+        for (int k = 0; k < n; k++) {
+            order[k] = k;
+        }
+        Arrays.sort(order, (x, y) -> ids[x].compareTo(ids[y]));
+        rank = new int[n];
+        byRank = new int[n];
+        for (int k = 0; k < n; k++) {
+            byRank[k] = order[k];
+            rank[order[k]] = k;
+        }
+
+        int m = graph.edgeSet().size();
+        edges = new LineageEdge[m];
+        edgeFrom = new int[m];
+        edgeTo = new int[m];
+        edgeOrigin = new int[m];
+        Map<String, Integer> origins = new HashMap<>();
+        int e = 0;
+        for (LineageGraph.Link l : graph.edgeSet()) {
+            l.index = e;
+            edges[e] = l.edge;
+            edgeFrom[e] = indexOf.get(l.edge.from());
+            edgeTo[e] = indexOf.get(l.edge.to());
+            edgeOrigin[e] = l.edge.origin() == null ? -1 : origins.computeIfAbsent(l.edge.origin(), k -> origins.size());
+            e++;
+        }
+        originCount = Math.max(1, origins.size());
+        outStart = new int[n + 1];
+        outEdges = new int[m];
+        inStart = new int[n + 1];
+        inEdges = new int[m];
+        int o = 0;
+        int in = 0;
+        for (int v = 0; v < n; v++) {
+            outStart[v] = o;
+            for (LineageGraph.Link l : graph.outgoingEdgesOf(ids[v])) {
+                outEdges[o++] = l.index;
+            }
+            inStart[v] = in;
+            for (LineageGraph.Link l : graph.incomingEdgesOf(ids[v])) {
+                inEdges[in++] = l.index;
+            }
+        }
+        outStart[n] = o;
+        inStart[n] = in;
+
+        // columns: intern every name, sorted so that ids compare like names
+        Set<String> names = new HashSet<>();
+        for (LineageAsset a : assets) {
+            names.addAll(a.columns());
+        }
+        IdentityHashMap<List<ColumnMapping>, Integer> blocks = new IdentityHashMap<>();
+        int mappingCount = 0;
+        int sourceCount = 0;
+        for (LineageEdge edge : edges) {
+            if (blocks.putIfAbsent(edge.columns(), blocks.size()) == null) {
+                for (ColumnMapping cm : edge.columns()) {
+                    names.add(cm.target());
+                    names.addAll(cm.sources());
+                    mappingCount++;
+                    sourceCount += cm.sources().size();
+                }
+            }
+        }
+        columnNames = names.toArray(new String[0]);
+        Arrays.sort(columnNames);
+        columnIds = new HashMap<>(columnNames.length * 2);
+        for (int c = 0; c < columnNames.length; c++) {
+            columnIds.put(columnNames[c], c);
+        }
+        assetColStart = new int[n + 1];
+        int totalCols = 0;
+        for (LineageAsset a : assets) {
+            totalCols += a.columns().size();
+        }
+        assetCols = new int[totalCols];
+        int ac = 0;
+        for (int v = 0; v < n; v++) {
+            assetColStart[v] = ac;
+            for (String c : assets[v].columns()) {
+                assetCols[ac++] = columnIds.get(c);
+            }
+            Arrays.sort(assetCols, assetColStart[v], ac);
+        }
+        assetColStart[n] = ac;
+        mapStart = new int[m];
+        mapEnd = new int[m];
+        mapTarget = new int[mappingCount];
+        mapTransformation = new String[mappingCount];
+        mapSrcStart = new int[mappingCount + 1];
+        mapSrc = new int[sourceCount];
+        int[] blockStart = new int[blocks.size()];
+        int[] blockEnd = new int[blocks.size()];
+        boolean[] blockDone = new boolean[blocks.size()];
+        int mp = 0;
+        int sp = 0;
+        for (int k = 0; k < m; k++) {
+            List<ColumnMapping> cols = edges[k].columns();
+            int b = blocks.get(cols);
+            if (!blockDone[b]) {
+                blockDone[b] = true;
+                blockStart[b] = mp;
+                for (ColumnMapping cm : cols) {
+                    mapTarget[mp] = columnIds.get(cm.target());
+                    mapTransformation[mp] = cm.transformation();
+                    mapSrcStart[mp] = sp;
+                    for (String s : cm.sources()) {
+                        mapSrc[sp++] = columnIds.get(s);
+                    }
+                    mp++;
+                }
+                blockEnd[b] = mp;
+            }
+            mapStart[k] = blockStart[b];
+            mapEnd[k] = blockEnd[b];
+        }
+        mapSrcStart[mappingCount] = sp;
+    }
+
+    // ---- basics ------------------------------------------------------------------------------------
+
+    int require(String assetId) {
+        Integer i = assetId == null ? null : indexOf.get(assetId);
+        if (i == null) {
+            throw new EtlException(ErrorCode.NOT_FOUND, "no lineage asset '" + assetId + "'; asset ids look like "
+                    + "'<source_id>_<table>' (e.g. postgres_main_users), 'rule:<rule_id>' or '<sink_id>_<table>'");
+        }
+        return i;
+    }
+
+    /** Traversal states met by one query. */
+    private final class States {
+        int count = n;
+        int[] extraAsset = new int[0];
+        int[] extraOrigin = new int[0];
+        LongIntMap map;
+
+        int of(int asset, int origin) {
+            if (origin < 0) {
+                return asset;
+            }
+            if (map == null) {
+                map = new LongIntMap(16);
+            }
+            int s = map.putIfAbsent((long) asset * originCount + origin, count);
+            if (s == count) {
+                int k = count - n;
+                extraAsset = IntIndex.grow(extraAsset, k + 1, 0);
+                extraOrigin = IntIndex.grow(extraOrigin, k + 1, 0);
+                extraAsset[k] = asset;
+                extraOrigin[k] = origin;
+                count++;
+            }
+            return s;
+        }
+
+        int asset(int s) {
+            return s < n ? s : extraAsset[s - n];
+        }
+
+        int origin(int s) {
+            return s < n ? -1 : extraOrigin[s - n];
+        }
+    }
+
+    private static int[] filled(int size, int fill) {
+        int[] a = new int[size];
+        if (fill != 0) {
+            Arrays.fill(a, fill);
+        }
+        return a;
+    }
+
+    /** Sorts asset indexes by (distance, id) given their distances. */
+    private int[] sortByDistanceThenId(IntList assetsReached, int[] distanceOf) {
+        long[] keys = new long[assetsReached.size];
+        for (int k = 0; k < keys.length; k++) {
+            int a = assetsReached.items[k];
+            keys[k] = ((long) distanceOf[a] << 32) | rank[a];
+        }
+        Arrays.sort(keys);
+        int[] out = new int[keys.length];
+        for (int k = 0; k < keys.length; k++) {
+            out[k] = byRank[(int) keys[k]];
+        }
+        return out;
+    }
+
+    // ---- downstream / upstream -------------------------------------------------------------------
+
+    LineageTraversal traverse(String assetId, int maxDepth, Direction direction, Function<LineageEdge, FlowEdge> flowEdge) {
+        int start = require(assetId);
+        boolean down = direction == Direction.DOWNSTREAM;
+        int[] adjStart = down ? outStart : inStart;
+        int[] adj = down ? outEdges : inEdges;
+        int[] endpoint = down ? edgeTo : edgeFrom;
+        States states = new States();
+        int[] dist = filled(n, -1);
+        int[] assetDist = filled(n, -1);
+        boolean[] followedMark = new boolean[edges.length];
+        IntList followed = new IntList(64);
+        IntList reachedAssets = new IntList(64);
+        IntList queue = new IntList(64);
+        dist[start] = 0;
+        assetDist[start] = 0;
+        queue.add(start);
+        boolean truncated = false;
+        for (int head = 0; head < queue.size; head++) {
+            int s = queue.items[head];
+            int a = states.asset(s);
+            int o = states.origin(s);
+            int d = dist[s];
+            if (d == maxDepth) {
+                if (!truncated) {
+                    for (int i = adjStart[a]; i < adjStart[a + 1]; i++) {
+                        int e = adj[i];
+                        int eo = edgeOrigin[e];
+                        if (o >= 0 && eo >= 0 && eo != o) {
+                            continue;
+                        }
+                        if (assetDist[endpoint[e]] < 0) {
+                            truncated = true;
+                            break;
+                        }
+                    }
+                }
+                continue;
+            }
+            for (int i = adjStart[a]; i < adjStart[a + 1]; i++) {
+                int e = adj[i];
+                int eo = edgeOrigin[e];
+                if (o >= 0 && eo >= 0 && eo != o) {
+                    continue;
+                }
+                if (!followedMark[e]) {
+                    followedMark[e] = true;
+                    followed.add(e);
+                }
+                int next = endpoint[e];
+                int ns = states.of(next, process[next] ? (eo >= 0 ? eo : o) : -1);
+                if (ns >= dist.length) {
+                    dist = IntIndex.grow(dist, ns + 1, -1);
+                }
+                if (dist[ns] < 0) {
+                    dist[ns] = d + 1;
+                    if (assetDist[next] < 0) {
+                        assetDist[next] = d + 1;
+                        reachedAssets.add(next);
+                    }
+                    queue.add(ns);
+                }
+            }
+        }
+        int[] sorted = sortByDistanceThenId(reachedAssets, assetDist);
+        List<AssetView> reached = new ArrayList<>(sorted.length);
+        for (int a : sorted) {
+            reached.add(AssetView.of(assets[a], assetDist[a]));
+        }
+        List<FlowEdge> flowEdges = new ArrayList<>(followed.size);
+        for (int k = 0; k < followed.size; k++) {
+            flowEdges.add(flowEdge.apply(edges[followed.items[k]]));
+        }
+        return new LineageTraversal(assetId, direction, maxDepth, AssetView.of(assets[start], 0), reached, flowEdges, truncated);
+    }
+
+    // ---- impact ------------------------------------------------------------------------------------
+
+    ImpactAnalysis impact(String assetId, String column) {
+        int start = require(assetId);
+        States states = new States();
+        int[] dist = filled(n, -1);
+        int[] parent = new int[n];
+        int[] firstState = filled(n, -1);
+        IntList reachedAssets = new IntList(256);
+        IntList queue = new IntList(256);
+        dist[start] = 0;
+        parent[start] = -1;
+        firstState[start] = start;
+        queue.add(start);
+        for (int head = 0; head < queue.size; head++) {
+            int s = queue.items[head];
+            int a = states.asset(s);
+            int o = states.origin(s);
+            int d = dist[s] + 1;
+            for (int i = outStart[a]; i < outStart[a + 1]; i++) {
+                int e = outEdges[i];
+                int eo = edgeOrigin[e];
+                if (o >= 0 && eo >= 0 && eo != o) {
+                    continue;
+                }
+                int next = edgeTo[e];
+                int ns = process[next] ? states.of(next, eo >= 0 ? eo : o) : next;
+                if (ns >= dist.length) {
+                    dist = IntIndex.grow(dist, ns + 1, -1);
+                    parent = IntIndex.grow(parent, ns + 1, -1);
+                }
+                if (dist[ns] < 0) {
+                    dist[ns] = d;
+                    parent[ns] = s;
+                    if (firstState[next] < 0) {
+                        firstState[next] = ns;
+                        reachedAssets.add(next);
+                    }
+                    queue.add(ns);
+                }
+            }
+        }
+        int[] assetDist = new int[n];
+        int[] counts = new int[kindValues.length];
+        int maxDistance = 0;
+        for (int k = 0; k < reachedAssets.size; k++) {
+            int a = reachedAssets.items[k];
+            int d = dist[firstState[a]];
+            assetDist[a] = d;
+            counts[kindOrdinal[a]]++;
+            maxDistance = Math.max(maxDistance, d);
+        }
+        int[] sorted = sortByDistanceThenId(reachedAssets, assetDist);
+        List<AffectedAsset> affected = new ArrayList<>(sorted.length);
+        for (int a : sorted) {
+            int s = firstState[a];
+            int d = dist[s];
+            String[] path = new String[d + 1];
+            for (int p = s; p >= 0; p = parent[p]) {
+                path[dist[p]] = ids[states.asset(p)];
+            }
+            LineageAsset asset = assets[a];
+            affected.add(new AffectedAsset(asset.id(), asset.kind(), asset.name(), d, List.of(path)));
+        }
+        EnumMap<AssetKind, Integer> byKind = new EnumMap<>(AssetKind.class);
+        for (int k = 0; k < counts.length; k++) {
+            if (counts[k] > 0) {
+                byKind.put(kindValues[k], counts[k]);
+            }
+        }
+        List<DerivedColumn> columns = column == null ? null : columnLineage(start, column, Direction.DOWNSTREAM);
+        return new ImpactAnalysis(assetId, AssetView.of(assets[start], 0), affected.size(), maxDistance,
+                Collections.unmodifiableMap(byKind), affected, criticalPath(start, states), column, columns);
+    }
+
+    /**
+     * The longest chain by an iterative depth-first search with memoised lengths, the successors of a
+     * state taken in hop order without repeats: exact where the reachable graph is acyclic; a hop back
+     * to an asset on the current chain is skipped, which cuts every cycle. Ties go to the smaller asset
+     * id, then to the first successor.
+     */
+    private CriticalPath criticalPath(int start, States states) {
+        int cap = states.count;
+        int[] longest = filled(cap, -1);
+        int[] bestNext = filled(cap, -1);
+        int[] mark = new int[cap];
+        boolean[] onChain = new boolean[n];
+        int stamp = 0;
+        IntList succ = new IntList(256);
+        int[] fState = new int[64];
+        int[] fBegin = new int[64];
+        int[] fNext = new int[64];
+        int[] fEnd = new int[64];
+        int[] fBestLen = new int[64];
+        int[] fBest = new int[64];
+        int sp = 0;
+        // push start
+        int pushState = start;
+        while (true) {
+            if (pushState >= 0) {
+                int st = pushState;
+                pushState = -1;
+                if (sp == fState.length) {
+                    int c = sp * 2;
+                    fState = Arrays.copyOf(fState, c);
+                    fBegin = Arrays.copyOf(fBegin, c);
+                    fNext = Arrays.copyOf(fNext, c);
+                    fEnd = Arrays.copyOf(fEnd, c);
+                    fBestLen = Arrays.copyOf(fBestLen, c);
+                    fBest = Arrays.copyOf(fBest, c);
+                }
+                int begin = succ.size;
+                stamp++;
+                int a = states.asset(st);
+                int o = states.origin(st);
+                for (int i = outStart[a]; i < outStart[a + 1]; i++) {
+                    int e = outEdges[i];
+                    int eo = edgeOrigin[e];
+                    if (o >= 0 && eo >= 0 && eo != o) {
+                        continue;
+                    }
+                    int next = edgeTo[e];
+                    int ns = process[next] ? states.of(next, eo >= 0 ? eo : o) : next;
+                    if (ns >= mark.length) {
+                        int c = Math.max(ns + 1, states.count);
+                        mark = IntIndex.grow(mark, c, 0);
+                        longest = IntIndex.grow(longest, c, -1);
+                        bestNext = IntIndex.grow(bestNext, c, -1);
+                    }
+                    if (mark[ns] != stamp) {
+                        mark[ns] = stamp;
+                        succ.add(ns);
+                    }
+                }
+                fState[sp] = st;
+                fBegin[sp] = begin;
+                fNext[sp] = begin;
+                fEnd[sp] = succ.size;
+                fBestLen[sp] = 0;
+                fBest[sp] = -1;
+                onChain[a] = true;
+                sp++;
+                continue;
+            }
+            if (sp == 0) {
+                break;
+            }
+            int f = sp - 1;
+            if (fNext[f] < fEnd[f]) {
+                int w = succ.items[fNext[f]++];
+                if (onChain[states.asset(w)]) {
+                    continue;
+                }
+                if (longest[w] >= 0) {
+                    offer(f, w, longest[w] + 1, fBestLen, fBest, states);
+                } else {
+                    pushState = w;
+                }
+                continue;
+            }
+            sp--;
+            int st = fState[f];
+            succ.size = fBegin[f];
+            onChain[states.asset(st)] = false;
+            longest[st] = fBestLen[f];
+            if (fBest[f] >= 0) {
+                bestNext[st] = fBest[f];
+            }
+            if (sp > 0) {
+                offer(sp - 1, st, fBestLen[f] + 1, fBestLen, fBest, states);
+            }
+        }
+        List<String> chain = new ArrayList<>();
+        boolean[] inChain = new boolean[n];
+        for (int s = start; s >= 0 && !inChain[states.asset(s)]; s = s < bestNext.length ? bestNext[s] : -1) {
+            inChain[states.asset(s)] = true;
+            chain.add(ids[states.asset(s)]);
+        }
+        return new CriticalPath(chain.size() - 1, chain);
+    }
+
+    private void offer(int f, int candidate, int length, int[] fBestLen, int[] fBest, States states) {
+        if (length > fBestLen[f] || (length == fBestLen[f] && fBest[f] >= 0
+                && rank[states.asset(candidate)] < rank[states.asset(fBest[f])])) {
+            fBestLen[f] = length;
+            fBest[f] = candidate;
+        }
+    }
+
+    // ---- column lineage ------------------------------------------------------------------------
+
+    List<DerivedColumn> columnLineage(String assetId, String column, Direction direction) {
+        return columnLineage(require(assetId), column, direction);
+    }
+
+    private boolean hasColumn(int asset, int column) {
+        return Arrays.binarySearch(assetCols, assetColStart[asset], assetColStart[asset + 1], column) >= 0;
+    }
+
+    private List<DerivedColumn> columnLineage(int start, String column, Direction direction) {
+        LineageAsset startAsset = assets[start];
+        if (!startAsset.columns().isEmpty() && !startAsset.columns().contains(column)) {
+            throw new EtlException(ErrorCode.NOT_FOUND, "lineage asset '" + startAsset.id() + "' has no column '" + column
+                    + "'; its columns are " + String.join(", ", startAsset.columns()));
+        }
+        int cc = columnNames.length;
+        Integer known = columnIds.get(column);
+        int startColumn = known != null ? known : cc; // a column no asset or mapping names gets the extra id
+        long width = cc + 1L;
+        boolean down = direction == Direction.DOWNSTREAM;
+        int[] adjStart = down ? outStart : inStart;
+        int[] adj = down ? outEdges : inEdges;
+        int[] endpoint = down ? edgeTo : edgeFrom;
+        States states = new States();
+        LongIntMap seen = new LongIntMap(64);
+        LongIntMap reached = new LongIntMap(64);
+        IntList reachedList = new IntList(256);
+        int[] cState = new int[256];
+        int[] cColumn = new int[256];
+        int[] cParent = new int[256];
+        int[] cDist = new int[256];
+        String[] cTransformation = new String[256];
+        int count = 0;
+        cState[0] = start;
+        cColumn[0] = startColumn;
+        cParent[0] = -1;
+        cDist[0] = 0;
+        seen.putIfAbsent(start * width + startColumn, 0);
+        count = 1;
+        IntList out = new IntList(8);
+        List<String> outTransformation = new ArrayList<>(8);
+        for (int head = 0; head < count; head++) {
+            int s = cState[head];
+            int col = cColumn[head];
+            int a = states.asset(s);
+            int o = states.origin(s);
+            for (int i = adjStart[a]; i < adjStart[a + 1]; i++) {
+                int e = adj[i];
+                int eo = edgeOrigin[e];
+                if (o >= 0 && eo >= 0 && eo != o) {
+                    continue;
+                }
+                int next = endpoint[e];
+                out.size = 0;
+                outTransformation.clear();
+                columnsAcross(e, a, col, next, down, out, outTransformation);
+                if (out.size == 0) {
+                    continue;
+                }
+                int ns = process[next] ? states.of(next, eo >= 0 ? eo : o) : next;
+                for (int k = 0; k < out.size; k++) {
+                    int nextColumn = out.items[k];
+                    if (seen.putIfAbsent(ns * width + nextColumn, count) != count) {
+                        continue;
+                    }
+                    if (count == cState.length) {
+                        int c = count * 2;
+                        cState = Arrays.copyOf(cState, c);
+                        cColumn = Arrays.copyOf(cColumn, c);
+                        cParent = Arrays.copyOf(cParent, c);
+                        cDist = Arrays.copyOf(cDist, c);
+                        cTransformation = Arrays.copyOf(cTransformation, c);
+                    }
+                    cState[count] = ns;
+                    cColumn[count] = nextColumn;
+                    cParent[count] = head;
+                    cDist[count] = cDist[head] + 1;
+                    cTransformation[count] = outTransformation.get(k);
+                    if (!process[next] && !(next == start && nextColumn == startColumn)
+                            && reached.putIfAbsent(next * width + nextColumn, count) == count) {
+                        reachedList.add(count);
+                    }
+                    count++;
+                }
+            }
+        }
+        // sort by distance, asset id, column name; the extra column sorts where its name belongs
+        int insertion = known != null ? -1 : -Arrays.binarySearch(columnNames, column) - 1;
+        long[] packed = new long[reachedList.size];
+        int assetBits = 64 - Long.numberOfLeadingZeros(Math.max(1, n));
+        int columnBits = 64 - Long.numberOfLeadingZeros(2L * cc + 2);
+        int indexBits = 64 - Long.numberOfLeadingZeros(Math.max(1, count));
+        int maxDist = 0;
+        for (int k = 0; k < reachedList.size; k++) {
+            maxDist = Math.max(maxDist, cDist[reachedList.items[k]]);
+        }
+        int distBits = 64 - Long.numberOfLeadingZeros(Math.max(1, maxDist));
+        List<DerivedColumn> result = new ArrayList<>(reachedList.size);
+        if (assetBits + columnBits + indexBits + distBits <= 63) {
+            for (int k = 0; k < packed.length; k++) {
+                int c = reachedList.items[k];
+                long key = cDist[c];
+                key = (key << assetBits) | rank[states.asset(cState[c])];
+                key = (key << columnBits) | columnRank(cColumn[c], cc, insertion);
+                key = (key << indexBits) | c;
+                packed[k] = key;
+            }
+            Arrays.sort(packed);
+            long indexMask = (1L << indexBits) - 1;
+            for (long key : packed) {
+                result.add(derived((int) (key & indexMask), cState, cColumn, cParent, cDist, cTransformation, states, column, cc));
+            }
+        } else {
+            Integer[] order = new Integer[reachedList.size];
+            for (int k = 0; k < order.length; k++) {
+                order[k] = reachedList.items[k];
+            }
+            final int[] fs = cState;
+            final int[] fc = cColumn;
+            final int[] fd = cDist;
+            Arrays.sort(order, (x, y) -> {
+                int r = Integer.compare(fd[x], fd[y]);
+                if (r == 0) {
+                    r = Integer.compare(rank[states.asset(fs[x])], rank[states.asset(fs[y])]);
+                }
+                return r != 0 ? r : Long.compare(columnRank(fc[x], cc, insertion), columnRank(fc[y], cc, insertion));
+            });
+            for (int c : order) {
+                result.add(derived(c, cState, cColumn, cParent, cDist, cTransformation, states, column, cc));
+            }
+        }
+        return result;
+    }
+
+    private static long columnRank(int column, int cc, int insertion) {
+        return column == cc ? 2L * insertion : 2L * column + 1;
+    }
+
+    private DerivedColumn derived(int c, int[] cState, int[] cColumn, int[] cParent, int[] cDist, String[] cTransformation,
+                                  States states, String extraColumn, int cc) {
+        int d = cDist[c];
+        ColumnRef[] path = new ColumnRef[d + 1];
+        for (int p = c; p >= 0; p = cParent[p]) {
+            int col = cColumn[p];
+            path[cDist[p]] = new ColumnRef(ids[states.asset(cState[p])], col == cc ? extraColumn : columnNames[col]);
+        }
+        List<String> ordered = firstAppearances(c, cParent, cTransformation);
+        int a = states.asset(cState[c]);
+        int col = cColumn[c];
+        return new DerivedColumn(ids[a], assets[a].kind(), col == cc ? extraColumn : columnNames[col], d, ordered, List.of(path));
+    }
+
+    /** The transformations along the path to {@code c}, in path order, each once where it first appears. */
+    private static List<String> firstAppearances(int c, int[] cParent, String[] cTransformation) {
+        List<String> reversed = new ArrayList<>();
+        for (int p = c; p >= 0; p = cParent[p]) {
+            String t = cTransformation[p];
+            if (t != null && !t.equals(IDENTITY)) {
+                reversed.add(t);
+            }
+        }
+        Collections.reverse(reversed);
+        return reversed.stream().distinct().toList();
+    }
+
+    /** The columns that {@code column} at {@code here} becomes (or comes from) across edge {@code e}. */
+    private void columnsAcross(int e, int here, int column, int next, boolean down, IntList out, List<String> transformation) {
+        int ms = mapStart[e];
+        int me = mapEnd[e];
+        if (ms == me) {
+            if (process[next] || assetColStart[next] == assetColStart[next + 1] || hasColumn(next, column)) {
+                out.add(column);
+                transformation.add(null);
+            }
+            return;
+        }
+        boolean additive = process[down ? next : here];
+        if (down) {
+            if (additive) {
+                out.add(column);
+                transformation.add(null);
+            }
+            for (int k = ms; k < me; k++) {
+                for (int s = mapSrcStart[k]; s < mapSrcStart[k + 1]; s++) {
+                    if (mapSrc[s] == column) {
+                        out.add(mapTarget[k]);
+                        transformation.add(mapTransformation[k]);
+                        break;
+                    }
+                }
+            }
+            return;
+        }
+        boolean derivedHere = false;
+        for (int k = ms; k < me; k++) {
+            if (mapTarget[k] == column) {
+                derivedHere = true;
+                for (int s = mapSrcStart[k]; s < mapSrcStart[k + 1]; s++) {
+                    out.add(mapSrc[s]);
+                    transformation.add(mapTransformation[k]);
+                }
+            }
+        }
+        if (additive && !derivedHere) {
+            out.add(column);
+            transformation.add(null);
+        }
+    }
+}
