@@ -29,6 +29,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
 
 /**
@@ -265,6 +266,62 @@ final class QueryIndex {
         }
     }
 
+    /**
+     * Per-query arrays, reused by later queries so that a query does not allocate and clear arrays
+     * the size of the graph: a query takes one, resets the entries it touched and hands it back.
+     */
+    private final class Scratch {
+        int[] dist = filled(n, -1);          // per state
+        int[] parent = new int[n];           // per state
+        int[] longest = filled(n, -1);       // per state
+        int[] bestNext = filled(n, -1);      // per state
+        int[] mark = new int[n];             // per state, compared with stamp
+        int stamp;
+        int[] firstState = filled(n, -1);    // per asset
+        int[] assetDist = filled(n, -1);     // per asset
+        boolean[] onChain = new boolean[n];  // per asset
+        boolean[] followed = new boolean[edges.length];
+
+        void ensureStates(int count) {
+            if (count > dist.length) {
+                int c = Math.max(count, dist.length * 2);
+                dist = IntIndex.grow(dist, c, -1);
+                parent = IntIndex.grow(parent, c, 0);
+                longest = IntIndex.grow(longest, c, -1);
+                bestNext = IntIndex.grow(bestNext, c, -1);
+                mark = IntIndex.grow(mark, c, 0);
+            }
+        }
+
+        int nextStamp() {
+            if (++stamp == Integer.MAX_VALUE) {
+                Arrays.fill(mark, 0);
+                stamp = 1;
+            }
+            return stamp;
+        }
+    }
+
+    private final AtomicReferenceArray<Scratch> spare = new AtomicReferenceArray<>(4);
+
+    private Scratch takeScratch() {
+        for (int i = 0; i < spare.length(); i++) {
+            Scratch sc = spare.getAndSet(i, null);
+            if (sc != null) {
+                return sc;
+            }
+        }
+        return new Scratch();
+    }
+
+    private void giveBack(Scratch sc) {
+        for (int i = 0; i < spare.length(); i++) {
+            if (spare.compareAndSet(i, null, sc)) {
+                return;
+            }
+        }
+    }
+
     private static int[] filled(int size, int fill) {
         int[] a = new int[size];
         if (fill != 0) {
@@ -297,9 +354,10 @@ final class QueryIndex {
         int[] adj = down ? outEdges : inEdges;
         int[] endpoint = down ? edgeTo : edgeFrom;
         States states = new States();
-        int[] dist = filled(n, -1);
-        int[] assetDist = filled(n, -1);
-        boolean[] followedMark = new boolean[edges.length];
+        Scratch sc = takeScratch();
+        int[] dist = sc.dist;
+        int[] assetDist = sc.assetDist;
+        boolean[] followedMark = sc.followed;
         IntList followed = new IntList(64);
         IntList reachedAssets = new IntList(64);
         IntList queue = new IntList(64);
@@ -341,7 +399,8 @@ final class QueryIndex {
                 int next = endpoint[e];
                 int ns = states.of(next, process[next] ? (eo >= 0 ? eo : o) : -1);
                 if (ns >= dist.length) {
-                    dist = IntIndex.grow(dist, ns + 1, -1);
+                    sc.ensureStates(ns + 1);
+                    dist = sc.dist;
                 }
                 if (dist[ns] < 0) {
                     dist[ns] = d + 1;
@@ -362,6 +421,17 @@ final class QueryIndex {
         for (int k = 0; k < followed.size; k++) {
             flowEdges.add(flowEdge.apply(edges[followed.items[k]]));
         }
+        for (int k = 0; k < queue.size; k++) {
+            dist[queue.items[k]] = -1;
+        }
+        for (int k = 0; k < reachedAssets.size; k++) {
+            assetDist[reachedAssets.items[k]] = -1;
+        }
+        assetDist[start] = -1;
+        for (int k = 0; k < followed.size; k++) {
+            followedMark[followed.items[k]] = false;
+        }
+        giveBack(sc);
         return new LineageTraversal(assetId, direction, maxDepth, AssetView.of(assets[start], 0), reached, flowEdges, truncated);
     }
 
@@ -370,9 +440,10 @@ final class QueryIndex {
     ImpactAnalysis impact(String assetId, String column) {
         int start = require(assetId);
         States states = new States();
-        int[] dist = filled(n, -1);
-        int[] parent = new int[n];
-        int[] firstState = filled(n, -1);
+        Scratch sc = takeScratch();
+        int[] dist = sc.dist;
+        int[] parent = sc.parent;
+        int[] firstState = sc.firstState;
         IntList reachedAssets = new IntList(256);
         IntList queue = new IntList(256);
         dist[start] = 0;
@@ -393,8 +464,9 @@ final class QueryIndex {
                 int next = edgeTo[e];
                 int ns = process[next] ? states.of(next, eo >= 0 ? eo : o) : next;
                 if (ns >= dist.length) {
-                    dist = IntIndex.grow(dist, ns + 1, -1);
-                    parent = IntIndex.grow(parent, ns + 1, -1);
+                    sc.ensureStates(ns + 1);
+                    dist = sc.dist;
+                    parent = sc.parent;
                 }
                 if (dist[ns] < 0) {
                     dist[ns] = d;
@@ -407,7 +479,7 @@ final class QueryIndex {
                 }
             }
         }
-        int[] assetDist = new int[n];
+        int[] assetDist = sc.assetDist;
         int[] counts = new int[kindValues.length];
         int maxDistance = 0;
         for (int k = 0; k < reachedAssets.size; k++) {
@@ -435,9 +507,23 @@ final class QueryIndex {
                 byKind.put(kindValues[k], counts[k]);
             }
         }
+        CriticalPath critical = criticalPath(start, states, sc);
+        for (int k = 0; k < queue.size; k++) {
+            int st = queue.items[k];
+            sc.dist[st] = -1;
+            sc.longest[st] = -1;
+            sc.bestNext[st] = -1;
+        }
+        for (int k = 0; k < reachedAssets.size; k++) {
+            int a = reachedAssets.items[k];
+            firstState[a] = -1;
+            assetDist[a] = -1;
+        }
+        firstState[start] = -1;
+        giveBack(sc);
         List<DerivedColumn> columns = column == null ? null : columnLineage(start, column, Direction.DOWNSTREAM);
         return new ImpactAnalysis(assetId, AssetView.of(assets[start], 0), affected.size(), maxDistance,
-                Collections.unmodifiableMap(byKind), affected, criticalPath(start, states), column, columns);
+                Collections.unmodifiableMap(byKind), affected, critical, column, columns);
     }
 
     /**
@@ -446,13 +532,13 @@ final class QueryIndex {
      * to an asset on the current chain is skipped, which cuts every cycle. Ties go to the smaller asset
      * id, then to the first successor.
      */
-    private CriticalPath criticalPath(int start, States states) {
-        int cap = states.count;
-        int[] longest = filled(cap, -1);
-        int[] bestNext = filled(cap, -1);
-        int[] mark = new int[cap];
-        boolean[] onChain = new boolean[n];
-        int stamp = 0;
+    private CriticalPath criticalPath(int start, States states, Scratch sc) {
+        sc.ensureStates(states.count);
+        int[] longest = sc.longest;
+        int[] bestNext = sc.bestNext;
+        int[] mark = sc.mark;
+        boolean[] onChain = sc.onChain;
+        int stamp;
         IntList succ = new IntList(256);
         int[] fState = new int[64];
         int[] fBegin = new int[64];
@@ -477,7 +563,8 @@ final class QueryIndex {
                     fBest = Arrays.copyOf(fBest, c);
                 }
                 int begin = succ.size;
-                stamp++;
+                stamp = sc.nextStamp();
+                mark = sc.mark;
                 int a = states.asset(st);
                 int o = states.origin(st);
                 for (int i = outStart[a]; i < outStart[a + 1]; i++) {
@@ -489,10 +576,10 @@ final class QueryIndex {
                     int next = edgeTo[e];
                     int ns = process[next] ? states.of(next, eo >= 0 ? eo : o) : next;
                     if (ns >= mark.length) {
-                        int c = Math.max(ns + 1, states.count);
-                        mark = IntIndex.grow(mark, c, 0);
-                        longest = IntIndex.grow(longest, c, -1);
-                        bestNext = IntIndex.grow(bestNext, c, -1);
+                        sc.ensureStates(Math.max(ns + 1, states.count));
+                        mark = sc.mark;
+                        longest = sc.longest;
+                        bestNext = sc.bestNext;
                     }
                     if (mark[ns] != stamp) {
                         mark[ns] = stamp;
@@ -537,11 +624,16 @@ final class QueryIndex {
                 offer(sp - 1, st, fBestLen[f] + 1, fBestLen, fBest, states);
             }
         }
+        // onChain is all false again: reuse it to stop at an asset met twice
         List<String> chain = new ArrayList<>();
-        boolean[] inChain = new boolean[n];
-        for (int s = start; s >= 0 && !inChain[states.asset(s)]; s = s < bestNext.length ? bestNext[s] : -1) {
-            inChain[states.asset(s)] = true;
+        IntList marked = new IntList(16);
+        for (int s = start; s >= 0 && !onChain[states.asset(s)]; s = bestNext[s]) {
+            onChain[states.asset(s)] = true;
+            marked.add(states.asset(s));
             chain.add(ids[states.asset(s)]);
+        }
+        for (int k = 0; k < marked.size; k++) {
+            onChain[marked.items[k]] = false;
         }
         return new CriticalPath(chain.size() - 1, chain);
     }
@@ -586,16 +678,19 @@ final class QueryIndex {
         int[] cColumn = new int[256];
         int[] cParent = new int[256];
         int[] cDist = new int[256];
-        String[] cTransformation = new String[256];
+        @SuppressWarnings("unchecked")
+        List<String>[] cTransformations = new List[256]; // the distinct transformations on the way, shared along paths
+        ColumnRef[] cRef = new ColumnRef[256];
         int count = 0;
         cState[0] = start;
         cColumn[0] = startColumn;
         cParent[0] = -1;
         cDist[0] = 0;
+        cTransformations[0] = List.of();
         seen.putIfAbsent(start * width + startColumn, 0);
         count = 1;
         IntList out = new IntList(8);
-        List<String> outTransformation = new ArrayList<>(8);
+        String[][] outTransformation = {new String[8]};
         for (int head = 0; head < count; head++) {
             int s = cState[head];
             int col = cColumn[head];
@@ -609,7 +704,6 @@ final class QueryIndex {
                 }
                 int next = endpoint[e];
                 out.size = 0;
-                outTransformation.clear();
                 columnsAcross(e, a, col, next, down, out, outTransformation);
                 if (out.size == 0) {
                     continue;
@@ -626,13 +720,14 @@ final class QueryIndex {
                         cColumn = Arrays.copyOf(cColumn, c);
                         cParent = Arrays.copyOf(cParent, c);
                         cDist = Arrays.copyOf(cDist, c);
-                        cTransformation = Arrays.copyOf(cTransformation, c);
+                        cTransformations = Arrays.copyOf(cTransformations, c);
+                        cRef = Arrays.copyOf(cRef, c);
                     }
                     cState[count] = ns;
                     cColumn[count] = nextColumn;
                     cParent[count] = head;
                     cDist[count] = cDist[head] + 1;
-                    cTransformation[count] = outTransformation.get(k);
+                    cTransformations[count] = withTransformation(cTransformations[head], outTransformation[0][k]);
                     if (!process[next] && !(next == start && nextColumn == startColumn)
                             && reached.putIfAbsent(next * width + nextColumn, count) == count) {
                         reachedList.add(count);
@@ -665,7 +760,7 @@ final class QueryIndex {
             Arrays.sort(packed);
             long indexMask = (1L << indexBits) - 1;
             for (long key : packed) {
-                result.add(derived((int) (key & indexMask), cState, cColumn, cParent, cDist, cTransformation, states, column, cc));
+                result.add(derived((int) (key & indexMask), cState, cColumn, cParent, cDist, cTransformations, cRef, states, column, cc));
             }
         } else {
             Integer[] order = new Integer[reachedList.size];
@@ -683,7 +778,7 @@ final class QueryIndex {
                 return r != 0 ? r : Long.compare(columnRank(fc[x], cc, insertion), columnRank(fc[y], cc, insertion));
             });
             for (int c : order) {
-                result.add(derived(c, cState, cColumn, cParent, cDist, cTransformation, states, column, cc));
+                result.add(derived(c, cState, cColumn, cParent, cDist, cTransformations, cRef, states, column, cc));
             }
         }
         return result;
@@ -693,55 +788,52 @@ final class QueryIndex {
         return column == cc ? 2L * insertion : 2L * column + 1;
     }
 
-    private DerivedColumn derived(int c, int[] cState, int[] cColumn, int[] cParent, int[] cDist, String[] cTransformation,
-                                  States states, String extraColumn, int cc) {
+    private DerivedColumn derived(int c, int[] cState, int[] cColumn, int[] cParent, int[] cDist, List<String>[] cTransformations,
+                                  ColumnRef[] cRef, States states, String extraColumn, int cc) {
         int d = cDist[c];
         ColumnRef[] path = new ColumnRef[d + 1];
         for (int p = c; p >= 0; p = cParent[p]) {
-            int col = cColumn[p];
-            path[cDist[p]] = new ColumnRef(ids[states.asset(cState[p])], col == cc ? extraColumn : columnNames[col]);
+            ColumnRef ref = cRef[p];
+            if (ref == null) {
+                int col = cColumn[p];
+                ref = new ColumnRef(ids[states.asset(cState[p])], col == cc ? extraColumn : columnNames[col]);
+                cRef[p] = ref;
+            }
+            path[cDist[p]] = ref;
         }
-        List<String> ordered = firstAppearances(c, cParent, cTransformation);
         int a = states.asset(cState[c]);
-        int col = cColumn[c];
-        return new DerivedColumn(ids[a], assets[a].kind(), col == cc ? extraColumn : columnNames[col], d, ordered, List.of(path));
+        return new DerivedColumn(ids[a], assets[a].kind(), path[d].column(), d, cTransformations[c], List.of(path));
     }
 
-    /** The transformations along the path to {@code c}, in path order, each once where it first appears. */
-    private static List<String> firstAppearances(int c, int[] cParent, String[] cTransformation) {
-        List<String> reversed = new ArrayList<>();
-        for (int p = c; p >= 0; p = cParent[p]) {
-            String t = cTransformation[p];
-            if (t != null && !t.equals(IDENTITY)) {
-                reversed.add(t);
-            }
+    /** {@code before} and then {@code t} when it is a transformation not yet in it (null and identity are not). */
+    private static List<String> withTransformation(List<String> before, String t) {
+        if (t == null || t.equals(IDENTITY) || before.contains(t)) {
+            return before;
         }
-        Collections.reverse(reversed);
-        return reversed.stream().distinct().toList();
+        String[] out = before.toArray(new String[before.size() + 1]);
+        out[before.size()] = t;
+        return List.of(out);
     }
 
     /** The columns that {@code column} at {@code here} becomes (or comes from) across edge {@code e}. */
-    private void columnsAcross(int e, int here, int column, int next, boolean down, IntList out, List<String> transformation) {
+    private void columnsAcross(int e, int here, int column, int next, boolean down, IntList out, String[][] transformation) {
         int ms = mapStart[e];
         int me = mapEnd[e];
         if (ms == me) {
             if (process[next] || assetColStart[next] == assetColStart[next + 1] || hasColumn(next, column)) {
-                out.add(column);
-                transformation.add(null);
+                emit(out, transformation, column, null);
             }
             return;
         }
         boolean additive = process[down ? next : here];
         if (down) {
             if (additive) {
-                out.add(column);
-                transformation.add(null);
+                emit(out, transformation, column, null);
             }
             for (int k = ms; k < me; k++) {
                 for (int s = mapSrcStart[k]; s < mapSrcStart[k + 1]; s++) {
                     if (mapSrc[s] == column) {
-                        out.add(mapTarget[k]);
-                        transformation.add(mapTransformation[k]);
+                        emit(out, transformation, mapTarget[k], mapTransformation[k]);
                         break;
                     }
                 }
@@ -753,14 +845,20 @@ final class QueryIndex {
             if (mapTarget[k] == column) {
                 derivedHere = true;
                 for (int s = mapSrcStart[k]; s < mapSrcStart[k + 1]; s++) {
-                    out.add(mapSrc[s]);
-                    transformation.add(mapTransformation[k]);
+                    emit(out, transformation, mapSrc[s], mapTransformation[k]);
                 }
             }
         }
         if (additive && !derivedHere) {
-            out.add(column);
-            transformation.add(null);
+            emit(out, transformation, column, null);
         }
+    }
+
+    private static void emit(IntList out, String[][] transformation, int column, String t) {
+        if (out.size == transformation[0].length) {
+            transformation[0] = Arrays.copyOf(transformation[0], out.size * 2);
+        }
+        transformation[0][out.size] = t;
+        out.add(column);
     }
 }
