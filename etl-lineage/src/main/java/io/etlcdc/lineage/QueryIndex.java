@@ -37,7 +37,7 @@ import java.util.function.Function;
  * in CSR arrays (in JGraphT's edge order, so every query takes the hops in the same order as a walk of
  * the JGraphT graph would), origins and column names interned, column mappings as int arrays.
  * {@link LineageGraph} builds one lazily after the graph changed and answers every query from it
- * without locks. Queries keep their per-query state in int arrays (distance, parent) instead of maps
+ * without locks. Queries keep their per-query state in int arrays (distance, parent, reused between queries) instead of maps
  * of objects.
  *
  * <p>A traversal state is an asset plus, at a rule or quality gate, the origin (path) it arrived on.
@@ -272,7 +272,6 @@ final class QueryIndex {
      */
     private final class Scratch {
         int[] dist = filled(n, -1);          // per state
-        int[] parent = new int[n];           // per state
         int[] longest = filled(n, -1);       // per state
         int[] bestNext = filled(n, -1);      // per state
         int[] mark = new int[n];             // per state, compared with stamp
@@ -286,7 +285,6 @@ final class QueryIndex {
             if (count > dist.length) {
                 int c = Math.max(count, dist.length * 2);
                 dist = IntIndex.grow(dist, c, -1);
-                parent = IntIndex.grow(parent, c, 0);
                 longest = IntIndex.grow(longest, c, -1);
                 bestNext = IntIndex.grow(bestNext, c, -1);
                 mark = IntIndex.grow(mark, c, 0);
@@ -442,14 +440,16 @@ final class QueryIndex {
         States states = new States();
         Scratch sc = takeScratch();
         int[] dist = sc.dist;
-        int[] parent = sc.parent;
         int[] firstState = sc.firstState;
         IntList reachedAssets = new IntList(256);
         IntList queue = new IntList(256);
+        // firstState: the queue position of the first state reached at an asset; parentAt: of each
+        // queue position, the position of the state it was reached from
+        IntList parentAt = new IntList(256);
         dist[start] = 0;
-        parent[start] = -1;
-        firstState[start] = start;
+        firstState[start] = 0;
         queue.add(start);
+        parentAt.add(-1);
         for (int head = 0; head < queue.size; head++) {
             int s = queue.items[head];
             int a = states.asset(s);
@@ -466,25 +466,35 @@ final class QueryIndex {
                 if (ns >= dist.length) {
                     sc.ensureStates(ns + 1);
                     dist = sc.dist;
-                    parent = sc.parent;
                 }
                 if (dist[ns] < 0) {
                     dist[ns] = d;
-                    parent[ns] = s;
                     if (firstState[next] < 0) {
-                        firstState[next] = ns;
+                        firstState[next] = queue.size;
                         reachedAssets.add(next);
                     }
                     queue.add(ns);
+                    parentAt.add(head);
                 }
             }
+        }
+        // paths in queue order, each its parent's plus one asset: reads stay sequential
+        @SuppressWarnings("unchecked")
+        List<String>[] pathAt = new List[queue.size];
+        pathAt[0] = List.of(ids[start]);
+        for (int k = 1; k < queue.size; k++) {
+            List<String> before = pathAt[parentAt.items[k]];
+            int len = before.size();
+            String[] path = before.toArray(new String[len + 1]);
+            path[len] = ids[states.asset(queue.items[k])];
+            pathAt[k] = List.of(path);
         }
         int[] assetDist = sc.assetDist;
         int[] counts = new int[kindValues.length];
         int maxDistance = 0;
         for (int k = 0; k < reachedAssets.size; k++) {
             int a = reachedAssets.items[k];
-            int d = dist[firstState[a]];
+            int d = dist[queue.items[firstState[a]]];
             assetDist[a] = d;
             counts[kindOrdinal[a]]++;
             maxDistance = Math.max(maxDistance, d);
@@ -492,14 +502,8 @@ final class QueryIndex {
         int[] sorted = sortByDistanceThenId(reachedAssets, assetDist);
         List<AffectedAsset> affected = new ArrayList<>(sorted.length);
         for (int a : sorted) {
-            int s = firstState[a];
-            int d = dist[s];
-            String[] path = new String[d + 1];
-            for (int p = s; p >= 0; p = parent[p]) {
-                path[dist[p]] = ids[states.asset(p)];
-            }
             LineageAsset asset = assets[a];
-            affected.add(new AffectedAsset(asset.id(), asset.kind(), asset.name(), d, List.of(path)));
+            affected.add(new AffectedAsset(asset.id(), asset.kind(), asset.name(), assetDist[a], pathAt[firstState[a]]));
         }
         EnumMap<AssetKind, Integer> byKind = new EnumMap<>(AssetKind.class);
         for (int k = 0; k < counts.length; k++) {
