@@ -27,19 +27,21 @@ final class IntIndex {
         }
     }
 
-    /** An open-addressing map from long keys to non-negative ints; {@link #get} answers -1 for a missing key. */
+    /**
+     * An open-addressing map from non-negative long keys to ints; {@link #get} answers -1 for a
+     * missing key. An empty slot holds the key -1.
+     */
     static final class LongIntMap {
         private long[] keys;
         private int[] values;
-        private boolean[] used;
         private int size;
         private int mask;
 
         LongIntMap(int expected) {
             int cap = Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1;
             keys = new long[cap];
+            Arrays.fill(keys, -1L);
             values = new int[cap];
-            used = new boolean[cap];
             mask = cap - 1;
         }
 
@@ -50,8 +52,9 @@ final class IntIndex {
 
         int get(long key) {
             int i = hash(key) & mask;
-            while (used[i]) {
-                if (keys[i] == key) {
+            long k;
+            while ((k = keys[i]) != -1L) {
+                if (k == key) {
                     return values[i];
                 }
                 i = (i + 1) & mask;
@@ -62,13 +65,13 @@ final class IntIndex {
         /** Puts {@code value} when {@code key} is absent; answers the value now mapped. */
         int putIfAbsent(long key, int value) {
             int i = hash(key) & mask;
-            while (used[i]) {
-                if (keys[i] == key) {
+            long k;
+            while ((k = keys[i]) != -1L) {
+                if (k == key) {
                     return values[i];
                 }
                 i = (i + 1) & mask;
             }
-            used[i] = true;
             keys[i] = key;
             values[i] = value;
             if (++size * 2 > keys.length) {
@@ -84,15 +87,14 @@ final class IntIndex {
         private void grow() {
             long[] oldKeys = keys;
             int[] oldValues = values;
-            boolean[] oldUsed = used;
             int cap = oldKeys.length * 2;
             keys = new long[cap];
+            Arrays.fill(keys, -1L);
             values = new int[cap];
-            used = new boolean[cap];
             mask = cap - 1;
             size = 0;
             for (int i = 0; i < oldKeys.length; i++) {
-                if (oldUsed[i]) {
+                if (oldKeys[i] != -1L) {
                     putIfAbsent(oldKeys[i], oldValues[i]);
                 }
             }

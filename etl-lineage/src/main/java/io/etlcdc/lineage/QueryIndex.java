@@ -57,6 +57,8 @@ final class QueryIndex {
     private final int[] byRank;
     private final AssetKind[] kindValues = AssetKind.values();
     private final int[] kindOrdinal;
+    private final AssetKind[] kinds;
+    private final String[] names;
 
     private final LineageEdge[] edges;
     private final int[] edgeFrom;
@@ -90,6 +92,8 @@ final class QueryIndex {
         indexOf = new HashMap<>(n * 2);
         process = new boolean[n];
         kindOrdinal = new int[n];
+        kinds = new AssetKind[n];
+        names = new String[n];
         int i = 0;
         for (String id : graph.vertexSet()) {
             ids[i] = id;
@@ -97,6 +101,8 @@ final class QueryIndex {
             assets[i] = a != null ? a : new LineageAsset(id, AssetKind.OTHER, id, List.of(), Map.of());
             process[i] = a != null && (a.kind() == AssetKind.RULE || a.kind() == AssetKind.QUALITY_GATE);
             kindOrdinal[i] = assets[i].kind().ordinal();
+            kinds[i] = assets[i].kind();
+            names[i] = assets[i].name();
             indexOf.put(id, i);
             i++;
         }
@@ -502,8 +508,7 @@ final class QueryIndex {
         int[] sorted = sortByDistanceThenId(reachedAssets, assetDist);
         List<AffectedAsset> affected = new ArrayList<>(sorted.length);
         for (int a : sorted) {
-            LineageAsset asset = assets[a];
-            affected.add(new AffectedAsset(asset.id(), asset.kind(), asset.name(), assetDist[a], pathAt[firstState[a]]));
+            affected.add(new AffectedAsset(ids[a], kinds[a], names[a], assetDist[a], pathAt[firstState[a]]));
         }
         EnumMap<AssetKind, Integer> byKind = new EnumMap<>(AssetKind.class);
         for (int k = 0; k < counts.length; k++) {
@@ -676,7 +681,6 @@ final class QueryIndex {
         int[] endpoint = down ? edgeTo : edgeFrom;
         States states = new States();
         LongIntMap seen = new LongIntMap(64);
-        LongIntMap reached = new LongIntMap(64);
         IntList reachedList = new IntList(256);
         int[] cState = new int[256];
         int[] cColumn = new int[256];
@@ -684,7 +688,6 @@ final class QueryIndex {
         int[] cDist = new int[256];
         @SuppressWarnings("unchecked")
         List<String>[] cTransformations = new List[256]; // the distinct transformations on the way, shared along paths
-        ColumnRef[] cRef = new ColumnRef[256];
         int count = 0;
         cState[0] = start;
         cColumn[0] = startColumn;
@@ -725,19 +728,34 @@ final class QueryIndex {
                         cParent = Arrays.copyOf(cParent, c);
                         cDist = Arrays.copyOf(cDist, c);
                         cTransformations = Arrays.copyOf(cTransformations, c);
-                        cRef = Arrays.copyOf(cRef, c);
                     }
                     cState[count] = ns;
                     cColumn[count] = nextColumn;
                     cParent[count] = head;
                     cDist[count] = cDist[head] + 1;
                     cTransformations[count] = withTransformation(cTransformations[head], outTransformation[0][k]);
-                    if (!process[next] && !(next == start && nextColumn == startColumn)
-                            && reached.putIfAbsent(next * width + nextColumn, count) == count) {
+                    // a data asset's state is the asset itself: a new (state, column) is a new (asset, column)
+                    if (!process[next] && !(next == start && nextColumn == startColumn)) {
                         reachedList.add(count);
                     }
                     count++;
                 }
+            }
+        }
+        // paths in BFS order, each its parent's plus one column: reads stay sequential
+        @SuppressWarnings("unchecked")
+        List<ColumnRef>[] pathAt = new List[count];
+        for (int k = 0; k < count; k++) {
+            int col = cColumn[k];
+            ColumnRef ref = new ColumnRef(ids[states.asset(cState[k])], col == cc ? column : columnNames[col]);
+            if (k == 0) {
+                pathAt[k] = List.of(ref);
+            } else {
+                List<ColumnRef> before = pathAt[cParent[k]];
+                int len = before.size();
+                ColumnRef[] path = before.toArray(new ColumnRef[len + 1]);
+                path[len] = ref;
+                pathAt[k] = List.of(path);
             }
         }
         // sort by distance, asset id, column name; the extra column sorts where its name belongs
@@ -764,7 +782,7 @@ final class QueryIndex {
             Arrays.sort(packed);
             long indexMask = (1L << indexBits) - 1;
             for (long key : packed) {
-                result.add(derived((int) (key & indexMask), cState, cColumn, cParent, cDist, cTransformations, cRef, states, column, cc));
+                result.add(derived((int) (key & indexMask), cState, cDist, cTransformations, pathAt, states));
             }
         } else {
             Integer[] order = new Integer[reachedList.size];
@@ -782,7 +800,7 @@ final class QueryIndex {
                 return r != 0 ? r : Long.compare(columnRank(fc[x], cc, insertion), columnRank(fc[y], cc, insertion));
             });
             for (int c : order) {
-                result.add(derived(c, cState, cColumn, cParent, cDist, cTransformations, cRef, states, column, cc));
+                result.add(derived(c, cState, cDist, cTransformations, pathAt, states));
             }
         }
         return result;
@@ -792,21 +810,11 @@ final class QueryIndex {
         return column == cc ? 2L * insertion : 2L * column + 1;
     }
 
-    private DerivedColumn derived(int c, int[] cState, int[] cColumn, int[] cParent, int[] cDist, List<String>[] cTransformations,
-                                  ColumnRef[] cRef, States states, String extraColumn, int cc) {
-        int d = cDist[c];
-        ColumnRef[] path = new ColumnRef[d + 1];
-        for (int p = c; p >= 0; p = cParent[p]) {
-            ColumnRef ref = cRef[p];
-            if (ref == null) {
-                int col = cColumn[p];
-                ref = new ColumnRef(ids[states.asset(cState[p])], col == cc ? extraColumn : columnNames[col]);
-                cRef[p] = ref;
-            }
-            path[cDist[p]] = ref;
-        }
+    private DerivedColumn derived(int c, int[] cState, int[] cDist, List<String>[] cTransformations, List<ColumnRef>[] pathAt,
+                                  States states) {
         int a = states.asset(cState[c]);
-        return new DerivedColumn(ids[a], assets[a].kind(), path[d].column(), d, cTransformations[c], List.of(path));
+        List<ColumnRef> path = pathAt[c];
+        return new DerivedColumn(ids[a], kinds[a], path.get(path.size() - 1).column(), cDist[c], cTransformations[c], path);
     }
 
     /** {@code before} and then {@code t} when it is a transformation not yet in it (null and identity are not). */
