@@ -281,6 +281,7 @@ final class QueryIndex {
         int[] longest = filled(n, -1);       // per state
         int[] bestNext = filled(n, -1);      // per state
         int[] mark = new int[n];             // per state, compared with stamp
+        int[] colHead = filled(n, -1);       // per state: the first of its column states (column lineage)
         int stamp;
         int[] firstState = filled(n, -1);    // per asset
         int[] assetDist = filled(n, -1);     // per asset
@@ -294,6 +295,7 @@ final class QueryIndex {
                 longest = IntIndex.grow(longest, c, -1);
                 bestNext = IntIndex.grow(bestNext, c, -1);
                 mark = IntIndex.grow(mark, c, 0);
+                colHead = IntIndex.grow(colHead, c, -1);
             }
         }
 
@@ -530,7 +532,7 @@ final class QueryIndex {
         }
         firstState[start] = -1;
         giveBack(sc);
-        List<DerivedColumn> columns = column == null ? null : columnLineage(start, column, Direction.DOWNSTREAM);
+        List<DerivedColumn> columns = column == null ? null : columnLineage(start, column, Direction.DOWNSTREAM, queue.size);
         return new ImpactAnalysis(assetId, AssetView.of(assets[start], 0), affected.size(), maxDistance,
                 Collections.unmodifiableMap(byKind), affected, critical, column, columns);
     }
@@ -658,14 +660,14 @@ final class QueryIndex {
     // ---- column lineage ------------------------------------------------------------------------
 
     List<DerivedColumn> columnLineage(String assetId, String column, Direction direction) {
-        return columnLineage(require(assetId), column, direction);
+        return columnLineage(require(assetId), column, direction, 64);
     }
 
     private boolean hasColumn(int asset, int column) {
         return Arrays.binarySearch(assetCols, assetColStart[asset], assetColStart[asset + 1], column) >= 0;
     }
 
-    private List<DerivedColumn> columnLineage(int start, String column, Direction direction) {
+    private List<DerivedColumn> columnLineage(int start, String column, Direction direction, int expectedStates) {
         LineageAsset startAsset = assets[start];
         if (!startAsset.columns().isEmpty() && !startAsset.columns().contains(column)) {
             throw new EtlException(ErrorCode.NOT_FOUND, "lineage asset '" + startAsset.id() + "' has no column '" + column
@@ -674,27 +676,31 @@ final class QueryIndex {
         int cc = columnNames.length;
         Integer known = columnIds.get(column);
         int startColumn = known != null ? known : cc; // a column no asset or mapping names gets the extra id
-        long width = cc + 1L;
         boolean down = direction == Direction.DOWNSTREAM;
         int[] adjStart = down ? outStart : inStart;
         int[] adj = down ? outEdges : inEdges;
         int[] endpoint = down ? edgeTo : edgeFrom;
         States states = new States();
-        LongIntMap seen = new LongIntMap(64);
+        // the column states of a state: a list through cNext from colHead[state]
+        Scratch sc = takeScratch();
+        int[] colHead = sc.colHead;
+        int cap = Math.max(256, expectedStates);
+        int[] cNext = new int[cap];
         IntList reachedList = new IntList(256);
-        int[] cState = new int[256];
-        int[] cColumn = new int[256];
-        int[] cParent = new int[256];
-        int[] cDist = new int[256];
+        int[] cState = new int[cap];
+        int[] cColumn = new int[cap];
+        int[] cParent = new int[cap];
+        int[] cDist = new int[cap];
         @SuppressWarnings("unchecked")
-        List<String>[] cTransformations = new List[256]; // the distinct transformations on the way, shared along paths
+        List<String>[] cTransformations = new List[cap]; // the distinct transformations on the way, shared along paths
         int count = 0;
         cState[0] = start;
         cColumn[0] = startColumn;
         cParent[0] = -1;
         cDist[0] = 0;
         cTransformations[0] = List.of();
-        seen.putIfAbsent(start * width + startColumn, 0);
+        cNext[0] = -1;
+        colHead[start] = 0;
         count = 1;
         IntList out = new IntList(8);
         String[][] outTransformation = {new String[8]};
@@ -716,13 +722,22 @@ final class QueryIndex {
                     continue;
                 }
                 int ns = process[next] ? states.of(next, eo >= 0 ? eo : o) : next;
+                if (ns >= colHead.length) {
+                    sc.ensureStates(ns + 1);
+                    colHead = sc.colHead;
+                }
                 for (int k = 0; k < out.size; k++) {
                     int nextColumn = out.items[k];
-                    if (seen.putIfAbsent(ns * width + nextColumn, count) != count) {
+                    int met = colHead[ns];
+                    while (met >= 0 && cColumn[met] != nextColumn) {
+                        met = cNext[met];
+                    }
+                    if (met >= 0) {
                         continue;
                     }
                     if (count == cState.length) {
                         int c = count * 2;
+                        cNext = Arrays.copyOf(cNext, c);
                         cState = Arrays.copyOf(cState, c);
                         cColumn = Arrays.copyOf(cColumn, c);
                         cParent = Arrays.copyOf(cParent, c);
@@ -731,6 +746,8 @@ final class QueryIndex {
                     }
                     cState[count] = ns;
                     cColumn[count] = nextColumn;
+                    cNext[count] = colHead[ns];
+                    colHead[ns] = count;
                     cParent[count] = head;
                     cDist[count] = cDist[head] + 1;
                     cTransformations[count] = withTransformation(cTransformations[head], outTransformation[0][k]);
@@ -742,10 +759,25 @@ final class QueryIndex {
                 }
             }
         }
-        // paths in BFS order, each its parent's plus one column: reads stay sequential
+        for (int k = 0; k < count; k++) {
+            colHead[cState[k]] = -1;
+        }
+        giveBack(sc);
+        // paths in BFS order, each its parent's plus one column (reads stay sequential), only for the
+        // reached columns and the states on their paths
+        boolean[] needed = new boolean[count];
+        needed[0] = true;
+        for (int k = 0; k < reachedList.size; k++) {
+            for (int p = reachedList.items[k]; !needed[p]; p = cParent[p]) {
+                needed[p] = true;
+            }
+        }
         @SuppressWarnings("unchecked")
         List<ColumnRef>[] pathAt = new List[count];
         for (int k = 0; k < count; k++) {
+            if (!needed[k]) {
+                continue;
+            }
             int col = cColumn[k];
             ColumnRef ref = new ColumnRef(ids[states.asset(cState[k])], col == cc ? column : columnNames[col]);
             if (k == 0) {
