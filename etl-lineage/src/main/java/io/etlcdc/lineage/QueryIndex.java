@@ -544,77 +544,59 @@ final class QueryIndex {
      * id, then to the first successor.
      */
     private CriticalPath criticalPath(int start, States states, Scratch sc) {
+        // A frame walks its state's hops directly (no list of successors): a second hop to the same
+        // state offers what the first one did, which changes nothing, so repeats need no filtering.
         sc.ensureStates(states.count);
         int[] longest = sc.longest;
         int[] bestNext = sc.bestNext;
-        int[] mark = sc.mark;
         boolean[] onChain = sc.onChain;
-        int stamp;
-        IntList succ = new IntList(256);
         int[] fState = new int[64];
-        int[] fBegin = new int[64];
         int[] fNext = new int[64];
-        int[] fEnd = new int[64];
         int[] fBestLen = new int[64];
         int[] fBest = new int[64];
         int sp = 0;
-        // push start
         int pushState = start;
         while (true) {
             if (pushState >= 0) {
-                int st = pushState;
-                pushState = -1;
                 if (sp == fState.length) {
                     int c = sp * 2;
                     fState = Arrays.copyOf(fState, c);
-                    fBegin = Arrays.copyOf(fBegin, c);
                     fNext = Arrays.copyOf(fNext, c);
-                    fEnd = Arrays.copyOf(fEnd, c);
                     fBestLen = Arrays.copyOf(fBestLen, c);
                     fBest = Arrays.copyOf(fBest, c);
                 }
-                int begin = succ.size;
-                stamp = sc.nextStamp();
-                mark = sc.mark;
-                int a = states.asset(st);
-                int o = states.origin(st);
-                for (int i = outStart[a]; i < outStart[a + 1]; i++) {
-                    int e = outEdges[i];
-                    int eo = edgeOrigin[e];
-                    if (o >= 0 && eo >= 0 && eo != o) {
-                        continue;
-                    }
-                    int next = edgeTo[e];
-                    int ns = process[next] ? states.of(next, eo >= 0 ? eo : o) : next;
-                    if (ns >= mark.length) {
-                        sc.ensureStates(Math.max(ns + 1, states.count));
-                        mark = sc.mark;
-                        longest = sc.longest;
-                        bestNext = sc.bestNext;
-                    }
-                    if (mark[ns] != stamp) {
-                        mark[ns] = stamp;
-                        succ.add(ns);
-                    }
-                }
-                fState[sp] = st;
-                fBegin[sp] = begin;
-                fNext[sp] = begin;
-                fEnd[sp] = succ.size;
+                int a = states.asset(pushState);
+                fState[sp] = pushState;
+                fNext[sp] = outStart[a];
                 fBestLen[sp] = 0;
                 fBest[sp] = -1;
                 onChain[a] = true;
                 sp++;
+                pushState = -1;
                 continue;
             }
             if (sp == 0) {
                 break;
             }
             int f = sp - 1;
-            if (fNext[f] < fEnd[f]) {
-                int w = succ.items[fNext[f]++];
-                if (onChain[states.asset(w)]) {
+            int st = fState[f];
+            int a = states.asset(st);
+            if (fNext[f] < outStart[a + 1]) {
+                int e = outEdges[fNext[f]++];
+                int o = states.origin(st);
+                int eo = edgeOrigin[e];
+                if (o >= 0 && eo >= 0 && eo != o) {
                     continue;
+                }
+                int next = edgeTo[e];
+                if (onChain[next]) {
+                    continue;
+                }
+                int w = process[next] ? states.of(next, eo >= 0 ? eo : o) : next;
+                if (w >= longest.length) {
+                    sc.ensureStates(Math.max(w + 1, states.count));
+                    longest = sc.longest;
+                    bestNext = sc.bestNext;
                 }
                 if (longest[w] >= 0) {
                     offer(f, w, longest[w] + 1, fBestLen, fBest, states);
@@ -624,9 +606,7 @@ final class QueryIndex {
                 continue;
             }
             sp--;
-            int st = fState[f];
-            succ.size = fBegin[f];
-            onChain[states.asset(st)] = false;
+            onChain[a] = false;
             longest[st] = fBestLen[f];
             if (fBest[f] >= 0) {
                 bestNext[st] = fBest[f];
