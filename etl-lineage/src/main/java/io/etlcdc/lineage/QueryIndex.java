@@ -280,9 +280,7 @@ final class QueryIndex {
         int[] dist = filled(n, -1);          // per state
         int[] longest = filled(n, -1);       // per state
         int[] bestNext = filled(n, -1);      // per state
-        int[] mark = new int[n];             // per state, compared with stamp
         int[] colHead = filled(n, -1);       // per state: the first of its column states (column lineage)
-        int stamp;
         int[] firstState = filled(n, -1);    // per asset
         int[] assetDist = filled(n, -1);     // per asset
         boolean[] onChain = new boolean[n];  // per asset
@@ -294,17 +292,8 @@ final class QueryIndex {
                 dist = IntIndex.grow(dist, c, -1);
                 longest = IntIndex.grow(longest, c, -1);
                 bestNext = IntIndex.grow(bestNext, c, -1);
-                mark = IntIndex.grow(mark, c, 0);
                 colHead = IntIndex.grow(colHead, c, -1);
             }
-        }
-
-        int nextStamp() {
-            if (++stamp == Integer.MAX_VALUE) {
-                Arrays.fill(mark, 0);
-                stamp = 1;
-            }
-            return stamp;
         }
     }
 
@@ -539,7 +528,7 @@ final class QueryIndex {
 
     /**
      * The longest chain by an iterative depth-first search with memoised lengths, the successors of a
-     * state taken in hop order without repeats: exact where the reachable graph is acyclic; a hop back
+     * state taken in hop order: exact where the reachable graph is acyclic; a hop back
      * to an asset on the current chain is skipped, which cuts every cycle. Ties go to the smaller asset
      * id, then to the first successor.
      */
