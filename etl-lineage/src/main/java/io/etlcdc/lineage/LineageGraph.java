@@ -4,19 +4,14 @@ import io.etlcdc.core.error.ConfigException;
 import io.etlcdc.core.error.ErrorCode;
 import io.etlcdc.core.error.EtlException;
 import io.etlcdc.core.lineage.AssetKind;
-import io.etlcdc.core.lineage.ColumnMapping;
 import io.etlcdc.core.lineage.FlowObservation;
 import io.etlcdc.core.lineage.FlowStats;
 import io.etlcdc.core.lineage.LineageAsset;
 import io.etlcdc.core.lineage.LineageEdge;
 import io.etlcdc.core.spi.LineageStore;
 import io.etlcdc.lineage.dot.LineageDot;
-import io.etlcdc.lineage.query.AffectedAsset;
 import io.etlcdc.lineage.query.AssetView;
 import io.etlcdc.lineage.query.ColumnLineage;
-import io.etlcdc.lineage.query.ColumnRef;
-import io.etlcdc.lineage.query.CriticalPath;
-import io.etlcdc.lineage.query.DerivedColumn;
 import io.etlcdc.lineage.query.Direction;
 import io.etlcdc.lineage.query.FlowDiagram;
 import io.etlcdc.lineage.query.FlowEdge;
@@ -25,20 +20,17 @@ import io.etlcdc.lineage.query.LineageTraversal;
 import org.jgrapht.Graph;
 import org.jgrapht.graph.builder.GraphTypeBuilder;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -62,9 +54,15 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * masked_email}); every other column passes through. A hop into a table, topic or file lists its
  * columns completely when it lists any. A hop without mappings passes every column through.
  *
- * <p>Thread-safe: queries share a read lock, updates take the write lock. Queries are answered from
- * memory; asking for an asset that is not in the graph throws {@link EtlException} with
- * {@link ErrorCode#NOT_FOUND}.
+ * <p><b>How queries run.</b> JGraphT stays the source of truth for updates, the flow diagram and DOT.
+ * Downstream, upstream, impact and column lineage are answered from a {@link QueryIndex}: an
+ * immutable int-numbered copy of the graph (adjacency as arrays, in JGraphT's edge order, so answers
+ * are those of a walk of the JGraphT graph), built on the first query after a change of assets or
+ * edges (flow statistics do not count as a change: they are read live).
+ *
+ * <p>Thread-safe: updates take the write lock (and bump a version); queries on an unchanged graph take
+ * no lock, only read the current index. Queries are answered from memory; asking for an asset that is
+ * not in the graph throws {@link EtlException} with {@link ErrorCode#NOT_FOUND}.
  */
 public final class LineageGraph {
     /** Deepest {@code max_depth} a traversal accepts. */
@@ -76,6 +74,8 @@ public final class LineageGraph {
      */
     static final class Link {
         final LineageEdge edge;
+        /** Its number in the current {@link QueryIndex}; set while one is built. */
+        int index;
 
         Link(LineageEdge edge) {
             this.edge = edge;
@@ -90,50 +90,18 @@ public final class LineageGraph {
 
     private record Hop(String from, String to) {}
 
-    /** A place a traversal can be: an asset, and the path (origin) it arrived on when it is a rule. */
-    private record State(String asset, String origin) {}
-
-    private static final class Step {
-        final State state;
-        final Step parent;
-        final int distance;
-
-        Step(State state, Step parent, int distance) {
-            this.state = state;
-            this.parent = parent;
-            this.distance = distance;
-        }
-    }
-
-    private record ColumnState(String asset, String column, String origin) {}
-
-    private static final class ColumnStep {
-        final ColumnState state;
-        final ColumnStep parent;
-        final int distance;
-        final String transformation;
-
-        ColumnStep(ColumnState state, ColumnStep parent, int distance, String transformation) {
-            this.state = state;
-            this.parent = parent;
-            this.distance = distance;
-            this.transformation = transformation;
-        }
-    }
-
-    @FunctionalInterface
-    private interface HopConsumer {
-        void accept(Link link, String next, String nextOrigin);
-    }
-
     private final Graph<String, Link> graph = GraphTypeBuilder.<String, Link>directed()
             .allowingMultipleEdges(true).allowingSelfLoops(true).weighted(false).buildGraph();
     private final Map<String, LineageAsset> assets = new HashMap<>();
     private final Map<EdgeKey, Link> links = new HashMap<>();
-    private final Map<Hop, FlowStats> flows = new HashMap<>();
+    private final Map<Hop, FlowStats> flows = new ConcurrentHashMap<>();
     private final ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
     private final Lock read = rw.readLock();
     private final Lock write = rw.writeLock();
+    /** Bumped (under the write lock) by every change of assets or edges; flow statistics are read live. */
+    private volatile long version;
+    private volatile QueryIndex index;
+    private final Object indexBuild = new Object();
 
     /** An empty graph. */
     public LineageGraph() {
@@ -158,6 +126,7 @@ public final class LineageGraph {
                 assets.put(a.id(), a);
                 graph.addVertex(a.id());
             }
+            version++;
         } finally {
             write.unlock();
         }
@@ -178,6 +147,7 @@ public final class LineageGraph {
                 graph.addEdge(e.from(), e.to(), link);
                 links.put(EdgeKey.of(e), link);
             }
+            version++;
         } finally {
             write.unlock();
         }
@@ -227,6 +197,7 @@ public final class LineageGraph {
                 graph.removeVertex(assetId);
             }
             flows.keySet().removeIf(h -> h.from().equals(assetId) || h.to().equals(assetId));
+            version++;
         } finally {
             write.unlock();
         }
@@ -328,56 +299,7 @@ public final class LineageGraph {
         if (maxDepth < 1 || maxDepth > MAX_DEPTH_LIMIT) {
             throw new ConfigException("max_depth", maxDepth, "expected a number between 1 and " + MAX_DEPTH_LIMIT);
         }
-        read.lock();
-        try {
-            requireAsset(assetId);
-            Map<State, Step> seen = new HashMap<>();
-            Map<String, Integer> distances = new HashMap<>();
-            Set<Link> followed = new LinkedHashSet<>();
-            ArrayDeque<Step> queue = new ArrayDeque<>();
-            Step start = new Step(new State(assetId, null), null, 0);
-            seen.put(start.state, start);
-            distances.put(assetId, 0);
-            queue.add(start);
-            boolean[] truncated = {false};
-            while (!queue.isEmpty()) {
-                Step s = queue.poll();
-                if (s.distance == maxDepth) {
-                    if (!truncated[0]) {
-                        forEachHop(s.state, direction, (link, next, origin) -> {
-                            if (!distances.containsKey(next)) {
-                                truncated[0] = true;
-                            }
-                        });
-                    }
-                    continue;
-                }
-                forEachHop(s.state, direction, (link, next, origin) -> {
-                    followed.add(link);
-                    State ns = new State(next, origin);
-                    if (!seen.containsKey(ns)) {
-                        Step n = new Step(ns, s, s.distance + 1);
-                        seen.put(ns, n);
-                        distances.putIfAbsent(next, n.distance);
-                        queue.add(n);
-                    }
-                });
-            }
-            List<AssetView> reached = new ArrayList<>(distances.size());
-            distances.forEach((id, d) -> {
-                if (!id.equals(assetId)) {
-                    reached.add(AssetView.of(assetOf(id), d));
-                }
-            });
-            reached.sort(Comparator.comparingInt(AssetView::distance).thenComparing(AssetView::id));
-            List<FlowEdge> edges = new ArrayList<>(followed.size());
-            for (Link l : followed) {
-                edges.add(flowEdge(l));
-            }
-            return new LineageTraversal(assetId, direction, maxDepth, AssetView.of(assetOf(assetId), 0), reached, edges, truncated[0]);
-        } finally {
-            read.unlock();
-        }
+        return index().traverse(assetId, maxDepth, direction, this::flowEdge);
     }
 
     // ---- impact ------------------------------------------------------------------------------------
@@ -390,133 +312,7 @@ public final class LineageGraph {
      * @throws EtlException NOT_FOUND for an unknown asset, or a column the asset is known not to have
      */
     public ImpactAnalysis impact(String assetId, String column) {
-        read.lock();
-        try {
-            requireAsset(assetId);
-            Map<State, Step> seen = new HashMap<>();
-            Map<String, Step> firstReach = new HashMap<>();
-            ArrayDeque<Step> queue = new ArrayDeque<>();
-            Step start = new Step(new State(assetId, null), null, 0);
-            seen.put(start.state, start);
-            firstReach.put(assetId, start);
-            queue.add(start);
-            while (!queue.isEmpty()) {
-                Step s = queue.poll();
-                forEachHop(s.state, Direction.DOWNSTREAM, (link, next, origin) -> {
-                    Step n = new Step(new State(next, origin), s, s.distance + 1);
-                    if (seen.putIfAbsent(n.state, n) == null) {
-                        firstReach.putIfAbsent(next, n);
-                        queue.add(n);
-                    }
-                });
-            }
-            List<AffectedAsset> affected = new ArrayList<>(firstReach.size());
-            EnumMap<AssetKind, Integer> counts = new EnumMap<>(AssetKind.class);
-            int maxDistance = 0;
-            for (Map.Entry<String, Step> e : firstReach.entrySet()) {
-                if (e.getKey().equals(assetId)) {
-                    continue;
-                }
-                LineageAsset a = assetOf(e.getKey());
-                Step step = e.getValue();
-                affected.add(new AffectedAsset(a.id(), a.kind(), a.name(), step.distance, pathOf(step)));
-                counts.merge(a.kind(), 1, Integer::sum);
-                maxDistance = Math.max(maxDistance, step.distance);
-            }
-            affected.sort(Comparator.comparingInt(AffectedAsset::distance).thenComparing(AffectedAsset::id));
-            List<DerivedColumn> columns = column == null ? null : columnLineageLocked(assetId, column, Direction.DOWNSTREAM);
-            return new ImpactAnalysis(assetId, AssetView.of(assetOf(assetId), 0), affected.size(), maxDistance,
-                    Collections.unmodifiableMap(counts), affected, criticalPath(start.state), column, columns);
-        } finally {
-            read.unlock();
-        }
-    }
-
-    private static List<String> pathOf(Step step) {
-        String[] path = new String[step.distance + 1];
-        for (Step s = step; s != null; s = s.parent) {
-            path[s.distance] = s.state.asset();
-        }
-        return List.of(path);
-    }
-
-    /** One frame of the iterative depth-first search for the longest chain. */
-    private static final class Frame {
-        final State state;
-        final List<State> successors;
-        int next;
-        int bestLength;
-        State best;
-
-        Frame(State state, List<State> successors) {
-            this.state = state;
-            this.successors = successors;
-        }
-
-        void offer(State candidate, int length) {
-            if (length > bestLength || (length == bestLength && best != null && candidate.asset().compareTo(best.asset()) < 0)) {
-                bestLength = length;
-                best = candidate;
-            }
-        }
-    }
-
-    /**
-     * Longest chain by depth-first search with memoised lengths: exact where the reachable graph is
-     * acyclic; a hop back to an asset on the current chain is skipped, which cuts every cycle.
-     */
-    private CriticalPath criticalPath(State start) {
-        Map<State, Integer> longest = new HashMap<>();
-        Map<State, State> bestNext = new HashMap<>();
-        Set<String> onChain = new HashSet<>();
-        ArrayDeque<Frame> stack = new ArrayDeque<>();
-        stack.push(new Frame(start, successors(start)));
-        onChain.add(start.asset());
-        while (!stack.isEmpty()) {
-            Frame f = stack.peek();
-            if (f.next < f.successors.size()) {
-                State w = f.successors.get(f.next++);
-                if (onChain.contains(w.asset())) {
-                    continue;
-                }
-                Integer known = longest.get(w);
-                if (known != null) {
-                    f.offer(w, known + 1);
-                } else {
-                    stack.push(new Frame(w, successors(w)));
-                    onChain.add(w.asset());
-                }
-                continue;
-            }
-            stack.pop();
-            onChain.remove(f.state.asset());
-            longest.put(f.state, f.bestLength);
-            if (f.best != null) {
-                bestNext.put(f.state, f.best);
-            }
-            Frame parent = stack.peek();
-            if (parent != null) {
-                parent.offer(f.state, f.bestLength + 1);
-            }
-        }
-        List<String> chain = new ArrayList<>();
-        Set<String> inChain = new HashSet<>();
-        for (State s = start; s != null && inChain.add(s.asset()); s = bestNext.get(s)) {
-            chain.add(s.asset());
-        }
-        return new CriticalPath(chain.size() - 1, chain);
-    }
-
-    private List<State> successors(State s) {
-        List<State> out = new ArrayList<>(4);
-        forEachHop(s, Direction.DOWNSTREAM, (link, next, origin) -> {
-            State n = new State(next, origin);
-            // out-degrees are small: a scan beats a hash set per state
-            if (!out.contains(n)) {
-                out.add(n);
-            }
-        });
-        return out;
+        return index().impact(assetId, column);
     }
 
     // ---- column lineage ------------------------------------------------------------------------
@@ -529,108 +325,34 @@ public final class LineageGraph {
      */
     public ColumnLineage columnLineage(String assetId, String column, Direction direction) {
         Objects.requireNonNull(column, "column");
-        read.lock();
-        try {
-            requireAsset(assetId);
-            return new ColumnLineage(assetId, column, direction, columnLineageLocked(assetId, column, direction));
-        } finally {
-            read.unlock();
-        }
+        QueryIndex index = index();
+        return new ColumnLineage(assetId, column, direction, index.columnLineage(assetId, column, direction));
     }
 
-    private List<DerivedColumn> columnLineageLocked(String assetId, String column, Direction direction) {
-        LineageAsset start = assetOf(assetId);
-        if (!start.columns().isEmpty() && !start.columns().contains(column)) {
-            throw new EtlException(ErrorCode.NOT_FOUND, "lineage asset '" + assetId + "' has no column '" + column
-                    + "'; its columns are " + String.join(", ", start.columns()));
-        }
-        Map<ColumnState, ColumnStep> seen = new HashMap<>();
-        Map<ColumnRef, ColumnStep> reached = new HashMap<>();
-        ArrayDeque<ColumnStep> queue = new ArrayDeque<>();
-        ColumnStep first = new ColumnStep(new ColumnState(assetId, column, null), null, 0, null);
-        seen.put(first.state, first);
-        queue.add(first);
-        while (!queue.isEmpty()) {
-            ColumnStep s = queue.poll();
-            State at = new State(s.state.asset(), s.state.origin());
-            forEachHop(at, direction, (link, next, origin) -> {
-                forEachColumn(link, s.state.asset(), s.state.column(), next, direction, (nextColumn, transformation) -> {
-                    ColumnState ns = new ColumnState(next, nextColumn, origin);
-                    if (seen.containsKey(ns)) {
-                        return;
-                    }
-                    ColumnStep n = new ColumnStep(ns, s, s.distance + 1, transformation);
-                    seen.put(ns, n);
-                    queue.add(n);
-                    if (!isProcess(next)) {
-                        reached.putIfAbsent(new ColumnRef(next, nextColumn), n);
-                    }
-                });
-            });
-        }
-        reached.remove(new ColumnRef(assetId, column));
-        List<DerivedColumn> out = new ArrayList<>(reached.size());
-        reached.forEach((ref, step) -> out.add(derived(step)));
-        out.sort(Comparator.comparingInt(DerivedColumn::distance).thenComparing(DerivedColumn::assetId)
-                .thenComparing(DerivedColumn::column));
-        return out;
-    }
+    // ---- the query index -------------------------------------------------------------------------
 
-    private DerivedColumn derived(ColumnStep step) {
-        ColumnRef[] path = new ColumnRef[step.distance + 1];
-        List<String> transformations = new ArrayList<>();
-        for (ColumnStep s = step; s != null; s = s.parent) {
-            path[s.distance] = new ColumnRef(s.state.asset(), s.state.column());
-            if (s.transformation != null && !s.transformation.equals(IDENTITY)) {
-                transformations.add(s.transformation);
-            }
+    /**
+     * The index queries read, rebuilt here when the graph changed since the last one was built. A
+     * query on an unchanged graph only reads two volatile fields.
+     */
+    QueryIndex index() {
+        QueryIndex current = index;
+        if (current != null && current.version == version) {
+            return current;
         }
-        Collections.reverse(transformations);
-        return new DerivedColumn(step.state.asset(), assetOf(step.state.asset()).kind(), step.state.column(), step.distance,
-                transformations.stream().distinct().toList(), List.of(path));
-    }
-
-    private static final String IDENTITY = "identity";
-
-    @FunctionalInterface
-    private interface ColumnConsumer {
-        void accept(String column, String transformation);
-    }
-
-    /** The columns that {@code column} at {@code here} becomes (or comes from) across one hop. */
-    private void forEachColumn(Link link, String here, String column, String next, Direction direction, ColumnConsumer out) {
-        List<ColumnMapping> mappings = link.edge.columns();
-        String destination = direction == Direction.DOWNSTREAM ? next : here;
-        if (mappings.isEmpty()) {
-            LineageAsset target = assetOf(next);
-            if (isProcess(next) || target.columns().isEmpty() || target.columns().contains(column)) {
-                out.accept(column, null);
+        synchronized (indexBuild) {
+            current = index;
+            if (current != null && current.version == version) {
+                return current;
             }
-            return;
-        }
-        boolean additive = isProcess(destination);
-        if (direction == Direction.DOWNSTREAM) {
-            if (additive) {
-                out.accept(column, null);
+            read.lock();
+            try {
+                current = new QueryIndex(version, graph, assets);
+            } finally {
+                read.unlock();
             }
-            for (ColumnMapping m : mappings) {
-                if (m.sources().contains(column)) {
-                    out.accept(m.target(), m.transformation());
-                }
-            }
-            return;
-        }
-        boolean derivedHere = false;
-        for (ColumnMapping m : mappings) {
-            if (m.target().equals(column)) {
-                derivedHere = true;
-                for (String source : m.sources()) {
-                    out.accept(source, m.transformation());
-                }
-            }
-        }
-        if (additive && !derivedHere) {
-            out.accept(column, null);
+            index = current;
+            return current;
         }
     }
 
@@ -667,43 +389,16 @@ public final class LineageGraph {
 
     // ---- internals -------------------------------------------------------------------------------
 
-    private void requireAsset(String assetId) {
-        if (assetId == null || !graph.containsVertex(assetId)) {
-            throw new EtlException(ErrorCode.NOT_FOUND, "no lineage asset '" + assetId + "'; asset ids look like "
-                    + "'<source_id>_<table>' (e.g. postgres_main_users), 'rule:<rule_id>' or '<sink_id>_<table>'");
-        }
-    }
-
     private LineageAsset assetOf(String id) {
         LineageAsset a = assets.get(id);
         return a != null ? a : new LineageAsset(id, AssetKind.OTHER, id, List.of(), Map.of());
     }
 
-    private boolean isProcess(String id) {
-        LineageAsset a = assets.get(id);
-        return a != null && (a.kind() == AssetKind.RULE || a.kind() == AssetKind.QUALITY_GATE);
-    }
-
     private FlowEdge flowEdge(Link l) {
-        return FlowEdge.of(l.edge, flows.get(new Hop(l.edge.from(), l.edge.to())));
+        return flowEdge(l.edge);
     }
 
-    /**
-     * Every hop a traversal may take from {@code s}: at a rule only those of the path it arrived on
-     * (or with no origin); elsewhere all. Tells the consumer the next asset and the path it is on
-     * there (kept only at rules).
-     */
-    private void forEachHop(State s, Direction direction, HopConsumer out) {
-        boolean down = direction == Direction.DOWNSTREAM;
-        Set<Link> hops = down ? graph.outgoingEdgesOf(s.asset()) : graph.incomingEdgesOf(s.asset());
-        for (Link l : hops) {
-            String origin = l.edge.origin();
-            if (s.origin() != null && origin != null && !origin.equals(s.origin())) {
-                continue;
-            }
-            String next = down ? l.edge.to() : l.edge.from();
-            String nextOrigin = isProcess(next) ? (origin != null ? origin : s.origin()) : null;
-            out.accept(l, next, nextOrigin);
-        }
+    private FlowEdge flowEdge(LineageEdge e) {
+        return FlowEdge.of(e, flows.get(new Hop(e.from(), e.to())));
     }
 }
