@@ -64,6 +64,14 @@ public final class PgValues {
     /** {@code -infinity}, likewise ({@code PGStatement.DATE_NEGATIVE_INFINITY}). */
     public static final long NEGATIVE_INFINITY_MICROS = -9223372036832400000L;
 
+    /**
+     * PostgreSQL's {@code infinity} date as Debezium delivers it: the server's day number {@code INT_MAX}
+     * moved from PostgreSQL's epoch (2000-01-01) to the Unix epoch in 32-bit arithmetic, which wraps.
+     */
+    public static final LocalDate INFINITY_DATE = LocalDate.ofEpochDay((int) (Integer.MAX_VALUE + 10_957L));
+    /** {@code -infinity} likewise ({@code INT_MIN}). */
+    public static final LocalDate NEGATIVE_INFINITY_DATE = LocalDate.ofEpochDay(Integer.MIN_VALUE + 10_957);
+
     private static final Map<Integer, PgType> BUILT_IN = new HashMap<>();
     private static final DateTimeFormatter ZONED_TIME = DateTimeFormatter.ISO_OFFSET_TIME;
 
@@ -90,6 +98,12 @@ public final class PgValues {
         scalar(NUMERIC, "numeric", ColumnType.DECIMAL, PgValues::numeric, 1231);
         scalar(UUID, "uuid", ColumnType.UUID, s -> s.toLowerCase(Locale.ROOT), 2951);
         scalar(JSONB, "jsonb", ColumnType.JSON, s -> s, 3807);
+        // text-like types Debezium also delivers as strings
+        scalar(869, "inet", ColumnType.STRING, s -> s, 1041);
+        scalar(650, "cidr", ColumnType.STRING, s -> s, 651);
+        scalar(829, "macaddr", ColumnType.STRING, s -> s, 1040);
+        scalar(774, "macaddr8", ColumnType.STRING, s -> s, 775);
+        scalar(142, "xml", ColumnType.STRING, s -> s, 143);
     }
 
     private static void scalar(int oid, String name, ColumnType type, Function<String, Object> parser, int arrayOid) {
@@ -138,13 +152,13 @@ public final class PgValues {
         return out.toByteArray();
     }
 
-    /** ISO date ({@code 2024-01-02}, {@code 0044-03-15 BC}); infinity as the driver's infinity day. */
+    /** ISO date ({@code 2024-01-02}, {@code 0044-03-15 BC}); infinity as {@link #INFINITY_DATE}. */
     public static Object date(String s) {
         if (s.equals("infinity")) {
-            return LocalDate.ofEpochDay(Math.floorDiv(POSITIVE_INFINITY_MICROS / 1000L, 86_400_000L));
+            return INFINITY_DATE;
         }
         if (s.equals("-infinity")) {
-            return LocalDate.ofEpochDay(Math.floorDiv(NEGATIVE_INFINITY_MICROS / 1000L, 86_400_000L));
+            return NEGATIVE_INFINITY_DATE;
         }
         return parseDate(s, 0, s.length());
     }
