@@ -89,6 +89,7 @@ final class NativePostgresSource implements Source {
     private volatile boolean stopRequested;
     private final Object sleepLock = new Object();
     private volatile Position committed;
+    private volatile Position lastEmitted;
     private volatile List<String> snapshotRequest;
     private volatile Reader reader;
 
@@ -134,7 +135,8 @@ final class NativePostgresSource implements Source {
         int failures = 0;
         try {
             while (!stopRequested && context.isRunning()) {
-                Position resumeFrom = committed;
+                // within one run, events emitted but not yet committed are still on their way to the sinks: resume after them
+                Position resumeFrom = lastEmitted != null ? lastEmitted : committed;
                 DebeziumDialect.StartPlan plan;
                 try {
                     plan = dialect.prepare(settings, resumeFrom == null || resumeFrom.offset().isEmpty()
@@ -377,6 +379,7 @@ final class NativePostgresSource implements Source {
                     List<ChangeEvent> b = queue.poll(100, TimeUnit.MILLISECONDS);
                     if (b != null) {
                         context.emit(b);
+                        lastEmitted = b.get(b.size() - 1).position();
                         continue;
                     }
                     if (done && queue.isEmpty()) {
@@ -422,8 +425,14 @@ final class NativePostgresSource implements Source {
             boolean fresh = plan.resumeOffset().isEmpty();
             boolean snapshotResume = !fresh && "true".equals(String.valueOf(offset.get("snapshot")));
             long startLsn = 0;
-            if (snapshotResume && existing.isEmpty()) {
-                // the slot went away in the middle of a snapshot: start over
+            if (!fresh && existing.isEmpty()) {
+                // prepare() checked the slot for streamed positions; this is a slot lost in the middle of a snapshot
+                if (!"when_needed".equals(settings.snapshotMode())) {
+                    throw new EtlException(ErrorCode.POSITION_LOST, "replication slot '" + slot + "' no longer exists (dropped, or lost in a "
+                            + "failover) while the initial snapshot was being read: the changes since it began cannot be read any more. "
+                            + "Re-snapshot: restart the source with snapshot_mode: when_needed (or reset its committed position).");
+                }
+                LOG.warn("source {}: replication slot '{}' is gone; snapshot_mode is when_needed, so every table is read again", settings.sourceId(), slot);
                 fresh = true;
                 snapshotResume = false;
             }
