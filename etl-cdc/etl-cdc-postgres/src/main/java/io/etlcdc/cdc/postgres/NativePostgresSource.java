@@ -644,14 +644,15 @@ final class NativePostgresSource implements Source {
             List<String> key = schema.primaryKey();
             StringBuilder select = new StringBuilder("SELECT ");
             for (int i = 0; i < cols.size(); i++) {
-                select.append(i == 0 ? "" : ", ").append(PostgresDialect.quoteIdent(cols.get(i).name())).append("::text");
+                select.append(i == 0 ? "" : ", ").append("r.").append(PostgresDialect.quoteIdent(cols.get(i).name())).append("::text");
             }
-            select.append(" FROM ").append(PostgresDialect.quoteQualified(qualified));
+            // the alias keeps ORDER BY and WHERE on the typed columns, not on the text output columns of the same name
+            select.append(" FROM ").append(PostgresDialect.quoteQualified(qualified)).append(" r");
             int[] keyIdx = new int[key.size()];
             for (int k = 0; k < key.size(); k++) {
                 keyIdx[k] = schema.columnNames().indexOf(key.get(k));
             }
-            String keyList = String.join(", ", key.stream().map(PostgresDialect::quoteIdent).toList());
+            String keyList = String.join(", ", key.stream().map(k -> "r." + PostgresDialect.quoteIdent(k)).toList());
             Instant now = clock.instant();
             List<String> last = afterKey;
             while (!stopping()) {
