@@ -50,6 +50,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The native PostgreSQL engine ({@code engine: native}): reads {@code pgoutput} (protocol v1) over the
@@ -139,8 +140,7 @@ final class NativePostgresSource implements Source {
                 Position resumeFrom = lastEmitted != null ? lastEmitted : committed;
                 DebeziumDialect.StartPlan plan;
                 try {
-                    plan = dialect.prepare(settings, resumeFrom == null || resumeFrom.offset().isEmpty()
-                            ? Optional.empty() : Optional.of(new HashMap<>(resumeFrom.offset())));
+                    plan = dialect.prepare(settings, Optional.ofNullable(resumeOffset(resumeFrom)));
                 } catch (EtlException e) {
                     if (!e.isRetriable()) {
                         throw e;
@@ -181,6 +181,27 @@ final class NativePostgresSource implements Source {
             running = false;
             background.shutdownNow();
         }
+    }
+
+    /**
+     * What {@link PostgresDialect#prepare} checks the slot against: a snapshot row's offset (table and last key),
+     * or for a streamed change (whose position carries no offset, to keep events cheap) its commit LSN from the
+     * sort key; a Debezium engine's offset as it is (switching engines keeps the position).
+     */
+    static Map<String, Object> resumeOffset(Position p) {
+        if (p == null) {
+            return null;
+        }
+        if (!p.offset().isEmpty()) {
+            return new HashMap<>(p.offset());
+        }
+        List<Object> k = p.sortKey();
+        if (k.size() == 4 && Long.valueOf(1L).equals(k.get(1)) && k.get(2) instanceof Long lsn) {
+            Map<String, Object> m = new HashMap<>();
+            m.put(LSN_COMMIT, lsn);
+            return m;
+        }
+        return null;
     }
 
     private int retryOrThrow(EtlException e, int failures) throws InterruptedException {
@@ -479,19 +500,30 @@ final class NativePostgresSource implements Source {
             lastHeartbeatNanos = now;
             lastStatusNanos = now;
             int sinceCheck = 0;
+            int idle = 0;
             boolean gotSince = false;
             while (!stopping()) {
                 ByteBuffer msg = stream.readPending();
                 if (msg == null) {
+                    // nothing buffered: wait briefly first (the server is usually mid-send), then hand over what we have,
+                    // then do the housekeeping and back off to a few milliseconds while the database is idle
+                    idle++;
+                    if (idle >= 3) {
+                        handOff();
+                    }
+                    if (idle < 30) {
+                        LockSupport.parkNanos(100_000);
+                        continue;
+                    }
                     if (gotSince) {
                         gotSince = false;
                         lastActivityAt = clock.instant();
                     }
-                    handOff();
                     housekeeping();
-                    Thread.sleep(5);
+                    Thread.sleep(idle < 200 ? 1 : 5);
                     continue;
                 }
+                idle = 0;
                 received = true;
                 gotSince = true;
                 decoder.decode(msg, this);
@@ -779,8 +811,7 @@ final class NativePostgresSource implements Source {
 
         private Position position() {
             anythingBefore = true;
-            Map<String, Object> off = Map.of(LSN_COMMIT, txCommitLsn);
-            return new Position(List.of(epoch, 1L, txCommitLsn, txIndex++), off);
+            return new Position(List.of(epoch, 1L, txCommitLsn, txIndex++), Map.of());
         }
 
         private Map<String, Object> key(Table t, Object[] row) {
