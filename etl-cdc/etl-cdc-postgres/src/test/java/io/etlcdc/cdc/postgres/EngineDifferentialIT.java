@@ -72,10 +72,11 @@ class EngineDifferentialIT {
                 "ALTER TABLE diff_full REPLICA IDENTITY FULL",
                 "CREATE TABLE diff_toast (id bigint PRIMARY KEY, note text, big text)",
                 "CREATE TABLE diff_big (id bigint PRIMARY KEY, name text, amount numeric(10,2))",
-                "CREATE TABLE diff_warm (id bigint PRIMARY KEY)");
+                "CREATE TABLE diff_warm (id bigint PRIMARY KEY)",
+                "CREATE TABLE diff_more (id bigint PRIMARY KEY, iv interval, m money, tsa timestamp[], ua uuid[])");
         MemorySink debezium = new MemorySink();
         MemorySink nativ = new MemorySink();
-        List<String> tables = List.of("diff_types", "diff_full", "diff_toast", "diff_big", "diff_warm");
+        List<String> tables = List.of("diff_types", "diff_full", "diff_toast", "diff_big", "diff_warm", "diff_more");
         Map<String, Object> cfg = Map.of("snapshot_mode", "never");
         try (Pipeline pd = pipeline("diff_dbz", debezium, tables, cfg, "debezium");
              Pipeline pn = pipeline("diff_nat", nativ, tables, cfg, "native")) {
@@ -127,6 +128,11 @@ class EngineDifferentialIT {
     }
 
     private void workload() throws Exception {
+        db.sql("INSERT INTO diff_more VALUES (1, '1 year 2 mons 3 days 04:05:06.78', 12.34, '{\"2024-01-01 00:00:00\"}', "
+                        + "'{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}')",
+                "INSERT INTO diff_more VALUES (2, '-1 days +02:00:00', -0.5, '{}', '{}')",
+                "INSERT INTO diff_more VALUES (3, '00:00:00', 0, NULL, NULL)",
+                "INSERT INTO diff_more VALUES (4, '-3 mons -00:00:01.5', 1000000, NULL, NULL)");
         for (String row : ROWS) {
             db.sql("INSERT INTO diff_types VALUES " + row);
         }

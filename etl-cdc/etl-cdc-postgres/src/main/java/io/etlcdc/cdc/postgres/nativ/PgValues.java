@@ -55,6 +55,8 @@ public final class PgValues {
     public static final int NUMERIC = 1700;
     public static final int UUID = 2950;
     public static final int JSONB = 3802;
+    public static final int INTERVAL = 1186;
+    public static final int MONEY = 790;
 
     /**
      * PostgreSQL's {@code infinity} timestamp as the JDBC driver (and so Debezium) represents it, in
@@ -104,6 +106,8 @@ public final class PgValues {
         scalar(829, "macaddr", ColumnType.STRING, s -> s, 1040);
         scalar(774, "macaddr8", ColumnType.STRING, s -> s, 775);
         scalar(142, "xml", ColumnType.STRING, s -> s, 143);
+        scalar(INTERVAL, "interval", ColumnType.STRING, PgValues::interval, 1187);
+        scalar(MONEY, "money", ColumnType.DECIMAL, PgValues::money, 791);
     }
 
     private static void scalar(int oid, String name, ColumnType type, Function<String, Object> parser, int arrayOid) {
@@ -124,6 +128,66 @@ public final class PgValues {
             return null;
         }
         return new BigDecimal(s);
+    }
+
+    /** money text ({@code $1,234.50}, {@code -$0.50}; currency symbol and grouping per lc_monetary) as a BigDecimal. */
+    public static Object money(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if ((c >= '0' && c <= '9') || c == '.' || c == '-') {
+                sb.append(c);
+            } else if (c == '(') {
+                sb.append('-');
+            }
+        }
+        return new BigDecimal(sb.toString());
+    }
+
+    /**
+     * interval text in PostgreSQL's default style ({@code 1 year 2 mons 3 days 04:05:06.78}, {@code -1 days +02:00:00})
+     * as Debezium's ISO-8601 text with every part ({@code P1Y2M3DT4H5M6.78S}, {@code P0Y0M-1DT2H0M0S}).
+     */
+    public static Object interval(String s) {
+        long years = 0;
+        long months = 0;
+        long days = 0;
+        long hours = 0;
+        long minutes = 0;
+        BigDecimal seconds = BigDecimal.ZERO;
+        String[] parts = s.trim().split("\\s+");
+        for (int i = 0; i < parts.length; i++) {
+            String p = parts[i];
+            if (p.indexOf(':') >= 0) {
+                boolean neg = p.startsWith("-");
+                String t = p.startsWith("-") || p.startsWith("+") ? p.substring(1) : p;
+                String[] hms = t.split(":");
+                hours = Long.parseLong(hms[0]);
+                minutes = Long.parseLong(hms[1]);
+                seconds = hms.length > 2 ? new BigDecimal(hms[2]) : BigDecimal.ZERO;
+                if (neg) {
+                    hours = -hours;
+                    minutes = -minutes;
+                    seconds = seconds.negate();
+                }
+            } else if (i + 1 < parts.length) {
+                long n = Long.parseLong(p.startsWith("+") ? p.substring(1) : p);
+                String unit = parts[++i];
+                if (unit.startsWith("year")) {
+                    years = n;
+                } else if (unit.startsWith("mon")) {
+                    months = n;
+                } else if (unit.startsWith("day")) {
+                    days = n;
+                } else {
+                    return s; // another IntervalStyle: keep PostgreSQL's text
+                }
+            } else {
+                return s;
+            }
+        }
+        String secs = seconds.signum() == 0 ? "0" : seconds.stripTrailingZeros().toPlainString();
+        return "P" + years + "Y" + months + "M" + days + "DT" + hours + "H" + minutes + "M" + secs + "S";
     }
 
     /** bytea in hex output ({@code \x0a0b}) or the old escape format. */
