@@ -190,6 +190,10 @@ figure e2e_cpu_per_event_vs_debezium_ratio \
 figure e2e_second_half_vs_debezium_ratio \
   "$(ratio "$(median pipeline_file second_half_events_per_s)" "$(median debezium_baseline second_half_events_per_s)")"
 if [ "$NATIVE" = 1 ]; then
+  figure e2e_native_second_half_vs_debezium_ratio \
+    "$(ratio "$(value pipeline_native_file_second_half_events_per_s)" "$(median debezium_baseline second_half_events_per_s)")"
+  figure e2e_native_cpu_per_event_vs_debezium_ratio \
+    "$(ratio "$(value pipeline_native_file_cpu_us_per_event)" "$(median debezium_baseline cpu_us_per_event)")"
   figure e2e_native_vs_debezium_ratio "$(ratio "$(value pipeline_native_file_events_per_s)" "$BASE")"
   RECV=$(value pg_recvlogical_events_per_s)
   if [ -n "$RECV" ]; then
