@@ -14,6 +14,11 @@
 #   5. resident memory of the pipeline process while a backlog of $E2E_BACKLOG_ROWS events drains;
 #   6. prints one name=value line per figure, and last e2e_vs_debezium_ratio (median pipeline events/s with
 #      the file sink / median baseline events/s).
+# With E2E_NATIVE=1 (default) the same backlog also goes through pg_recvlogical (PostgreSQL's own client, to
+# a file), the native pgoutput engine alone (a counting context) and the pipeline with engine: native (file
+# sink), and latency is measured with the native engine too; it prints e2e_native_vs_debezium_ratio (native
+# pipeline events/s / median baseline events/s) and native_vs_pg_recvlogical_ratio (native source alone /
+# pg_recvlogical), both from the same backlog in the same run.
 # Every Java process runs with the same flags ($E2E_JVM_FLAGS). Not part of ./mvnw verify.
 #
 # Usage: benchmarks/e2e.sh            (builds benchmarks/target/benchmarks.jar first; E2E_SKIP_BUILD=1 skips that)
@@ -42,6 +47,10 @@ echo "logs and results go to $WORK" >&2
 # Slots that stream the $ROWS-row backlog. Further backlog runs (see "Further runs" below) add theirs here,
 # e.g. EXTRA_BACKLOG_SLOTS="e2e_native", so that they read the very same rows.
 EXTRA_BACKLOG_SLOTS=${E2E_EXTRA_BACKLOG_SLOTS:-}
+NATIVE=${E2E_NATIVE:-1}
+if [ "$NATIVE" = 1 ]; then
+  EXTRA_BACKLOG_SLOTS="${EXTRA_BACKLOG_SLOTS}${EXTRA_BACKLOG_SLOTS:+,}e2e_recvlogical,e2e_native_source,e2e_native"
+fi
 
 if [ "${E2E_SKIP_BUILD:-0}" != 1 ]; then
   echo "building $JAR ..." >&2
@@ -119,6 +128,16 @@ fi
 #   run <log name> <main class> --source "$SOURCE" --slot <one of EXTRA_BACKLOG_SLOTS> --events "$ROWS" ...
 # and prints name=value lines (through `run` they land in $RESULTS); they appear before the final ratio.
 # The $ROWS-row backlog is in every slot of SLOTS until step 4 drops them.
+if [ "$NATIVE" = 1 ]; then
+  # PostgreSQL's own client (decoding and shipping only), the native engine alone, then the whole pipeline on it
+  run recvlogical io.etlcdc.benchmarks.e2e.RecvlogicalRun --source "$SOURCE" --slot e2e_recvlogical --events "$ROWS" \
+    --work "$WORK/run"
+  run native_source io.etlcdc.benchmarks.e2e.NativeSourceRun --source "$SOURCE" --slot e2e_native_source --events "$ROWS" \
+    --poll-interval "$POLL" --figure-prefix native_source_only --work "$WORK/run"
+  run pipeline_native_file io.etlcdc.benchmarks.e2e.PipelineRun --engine native --source "$SOURCE" --slot e2e_native \
+    --events "$ROWS" --poll-interval "$POLL" --sink file --figure-prefix pipeline_native_file --work "$WORK/run"
+  rm -f "$WORK/run/e2e_native.jsonl"*
+fi
 # ---- end of further runs -------------------------------------------------------------------------------
 
 run drop io.etlcdc.benchmarks.e2e.E2eWorkload drop --source "$SOURCE" --slots "$SLOTS"
@@ -131,6 +150,13 @@ run latency_pipeline io.etlcdc.benchmarks.e2e.PipelineRun --mode latency --sourc
   --first-id 200000001 --sink file --work "$WORK/run"
 rm -f "$WORK/run/e2e_latency.jsonl"*
 run drop_latency io.etlcdc.benchmarks.e2e.E2eWorkload drop --source "$SOURCE" --slots e2e_dbz_latency,e2e_latency
+if [ "$NATIVE" = 1 ]; then
+  run latency_native io.etlcdc.benchmarks.e2e.PipelineRun --mode latency --engine native --source "$SOURCE" \
+    --slot e2e_native_latency --rate "$RATE" --warmup-s "$LATENCY_WARMUP_SECONDS" --seconds "$LATENCY_SECONDS" \
+    --poll-interval "$POLL" --first-id 250000001 --sink file --figure-prefix latency_native --work "$WORK/run"
+  rm -f "$WORK/run/e2e_native_latency.jsonl"*
+  run drop_latency_native io.etlcdc.benchmarks.e2e.E2eWorkload drop --source "$SOURCE" --slots e2e_native_latency
+fi
 
 # ---- 5. resident memory while a large backlog drains ----------------------------------------------------
 run backlog_drain io.etlcdc.benchmarks.e2e.E2eWorkload backlog --source "$SOURCE" --rows "$BACKLOG_ROWS" \
@@ -163,4 +189,17 @@ figure e2e_cpu_per_event_vs_debezium_ratio \
   "$(ratio "$(median pipeline_file cpu_us_per_event)" "$(median debezium_baseline cpu_us_per_event)")"
 figure e2e_second_half_vs_debezium_ratio \
   "$(ratio "$(median pipeline_file second_half_events_per_s)" "$(median debezium_baseline second_half_events_per_s)")"
+if [ "$NATIVE" = 1 ]; then
+  figure e2e_native_second_half_vs_debezium_ratio \
+    "$(ratio "$(value pipeline_native_file_second_half_events_per_s)" "$(median debezium_baseline second_half_events_per_s)")"
+  figure e2e_native_cpu_per_event_vs_debezium_ratio \
+    "$(ratio "$(value pipeline_native_file_cpu_us_per_event)" "$(median debezium_baseline cpu_us_per_event)")"
+  figure e2e_native_vs_debezium_ratio "$(ratio "$(value pipeline_native_file_events_per_s)" "$BASE")"
+  RECV=$(value pg_recvlogical_events_per_s)
+  if [ -n "$RECV" ]; then
+    figure native_vs_pg_recvlogical_ratio "$(ratio "$(value native_source_only_events_per_s)" "$RECV")"
+  else
+    figure native_vs_pg_recvlogical_ratio "unavailable (no pg_recvlogical: set PG_RECVLOGICAL or install a PostgreSQL client)"
+  fi
+fi
 figure e2e_vs_debezium_ratio "$(ratio "$(median pipeline_file events_per_s)" "$BASE")"

@@ -68,6 +68,8 @@ public final class PipelineRun {
         config.put("snapshot_mode", "never");
         config.put("slot_name", slot);
         config.put("publication_name", slot + "_pub");
+        // debezium (default) or native: the postgresql source's engine
+        config.put("engine", args.get("engine", "debezium"));
         ClassLoader cl = PipelineRun.class.getClassLoader();
         TimedSource source = new TimedSource(ProviderRegistry.load(SourceProvider.class, cl).get("postgresql")
                 .create(ProviderContext.builder(slot).definition(new ConnectorDefinition(slot, "postgresql", sourceConn, config))

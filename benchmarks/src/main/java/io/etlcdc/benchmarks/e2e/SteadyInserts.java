@@ -9,7 +9,10 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Commits single-row INSERTs into {@code bench_rows} at a steady rate on one connection: row {@code i} is
  * due at {@code start + i / rate}; a row that is late is sent at once (no burst to catch up beyond that).
- * Rows have the same shape as the backlog rows of {@link E2eWorkload}.
+ * Rows have the same shape as the backlog rows of {@link E2eWorkload}. Each commit is synchronous
+ * ({@code synchronous_commit = on}, PostgreSQL's default, which the embedded server turns off): with
+ * asynchronous commits the WAL writer flushes only every {@code wal_writer_delay} (200 ms), and logical
+ * decoding sends nothing before the flush, which would add up to 200 ms to every engine's latency.
  */
 final class SteadyInserts {
     private SteadyInserts() {}
@@ -20,6 +23,9 @@ final class SteadyInserts {
      */
     static double run(Connection c, long firstId, long warmup, long measured, double rate) throws SQLException {
         c.setAutoCommit(true);
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute("SET synchronous_commit = on");
+        }
         long intervalNanos = Math.round(1e9 / rate);
         long measuredStart = System.nanoTime();
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + E2eWorkload.TABLE

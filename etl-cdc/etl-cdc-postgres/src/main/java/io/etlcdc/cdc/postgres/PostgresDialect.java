@@ -81,6 +81,25 @@ final class PostgresDialect extends DebeziumDialect {
         return publicationName;
     }
 
+    PgConnector connector() {
+        return pg;
+    }
+
+    /** True once {@link #prepare} created (or found) the heartbeat table. */
+    boolean heartbeatTableReady() {
+        return heartbeatTableReady;
+    }
+
+    boolean capturesDdl() {
+        return captureDdl;
+    }
+
+    /** The heartbeat write that makes the slot move while the captured tables are idle. */
+    String heartbeatStatement() {
+        return "INSERT INTO " + HEARTBEAT_TABLE + " (slot_name, beat_at) VALUES ('" + slotName
+                + "', now()) ON CONFLICT (slot_name) DO UPDATE SET beat_at = EXCLUDED.beat_at";
+    }
+
     @Override
     public String databaseName() {
         return "PostgreSQL";

@@ -105,6 +105,9 @@ public final class PostgresSourceProvider implements SourceProvider {
         ConnectionString cs = ConnectionString.parse(definition.connectionString());
         PgConnector pg = PgConnector.of(cs);
         DebeziumSettings settings = DebeziumSettings.from(definition.id(), cs, context.config());
+        if ("native".equals(context.config().get(PostgresOptions.ENGINE))) {
+            return new NativePostgresSource(settings, new PostgresDialect(pg, settings.sanitizedId(), context.config()), context.clock());
+        }
         return new DebeziumSource(settings, new PostgresDialect(pg, settings.sanitizedId(), context.config()), context.clock());
     }
 

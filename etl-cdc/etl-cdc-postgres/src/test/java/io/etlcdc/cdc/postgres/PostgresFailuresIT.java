@@ -54,6 +54,17 @@ class PostgresFailuresIT {
         db.close();
     }
 
+    /** The engine under test: {@code debezium} here, {@code native} in {@link NativePostgresFailuresIT}. */
+    protected String engine() {
+        return "debezium";
+    }
+
+    private Source source(String id, List<String> tables, Map<String, Object> extra) {
+        Map<String, Object> config = new java.util.HashMap<>(extra);
+        config.put("engine", engine());
+        return db.source(id, tables, config);
+    }
+
     private static Pipeline pipeline(String id, Source source, MemorySink sink, MemoryOffsetStore offsets) {
         Pipeline p = Pipeline.builder().name(id).source(id, source).sink("mem", sink).offsetStore(offsets)
                 .stopTimeout(Duration.ofSeconds(30)).build();
@@ -85,7 +96,7 @@ class PostgresFailuresIT {
     void heartbeatsKeepTheSlotMovingWhileCapturedTablesAreIdle() throws Exception {
         db.sql("CREATE TABLE hb_items (id int PRIMARY KEY, v text)", "CREATE TABLE hb_noise (id serial PRIMARY KEY, pad text)");
         MemorySink sink = new MemorySink();
-        Source source = db.source("pg_hb", List.of("hb_items"), Map.of());
+        Source source = source("pg_hb", List.of("hb_items"), Map.of());
         try (Pipeline p = pipeline("pg_hb", source, sink, new MemoryOffsetStore())) {
             db.sql("INSERT INTO hb_items VALUES (1, 'x')");
             awaitSize(sink, "public.hb_items", 1);
@@ -111,7 +122,7 @@ class PostgresFailuresIT {
     void unchangedToastValuesAreMarkedUnchangedNotDeliveredAsValues() throws Exception {
         db.sql("CREATE TABLE docs (id int PRIMARY KEY, title text, body text)");
         MemorySink sink = new MemorySink();
-        try (Pipeline p = pipeline("pg_toast", db.source("pg_toast", List.of("docs"), Map.of()), sink, new MemoryOffsetStore())) {
+        try (Pipeline p = pipeline("pg_toast", source("pg_toast", List.of("docs"), Map.of()), sink, new MemoryOffsetStore())) {
             db.sql("INSERT INTO docs SELECT 1, 't1', string_agg(md5(random()::text), '') FROM generate_series(1, 400)");
             awaitSize(sink, "public.docs", 1);
             db.sql("UPDATE docs SET title = 't2' WHERE id = 1");
@@ -128,7 +139,7 @@ class PostgresFailuresIT {
     void oneFailingTableIsReportedAndDoesNotBlockTheOthers() throws Exception {
         db.sql("CREATE TABLE good_items (id int PRIMARY KEY)", "CREATE TABLE keyless_items (v int)");
         MemorySink sink = new MemorySink();
-        Source source = db.source("pg_tables", List.of("good_items", "keyless_items", "missing_items"), Map.of());
+        Source source = source("pg_tables", List.of("good_items", "keyless_items", "missing_items"), Map.of());
         try (Pipeline p = pipeline("pg_tables", source, sink, new MemoryOffsetStore())) {
             db.sql("INSERT INTO good_items VALUES (1)", "INSERT INTO keyless_items VALUES (1)", "UPDATE keyless_items SET v = 2");
             awaitSize(sink, "public.good_items", 1);
@@ -146,7 +157,7 @@ class PostgresFailuresIT {
     void aReSnapshotOnRequestDeliversTheTableAgainAfterEverythingBefore() throws Exception {
         db.sql("CREATE TABLE resnap (id int PRIMARY KEY, v text)", "INSERT INTO resnap VALUES (1, 'a'), (2, 'b')");
         MemorySink sink = new MemorySink();
-        Source source = db.source("pg_resnap", List.of("resnap"), Map.of());
+        Source source = source("pg_resnap", List.of("resnap"), Map.of());
         try (Pipeline p = pipeline("pg_resnap", source, sink, new MemoryOffsetStore())) {
             awaitSize(sink, "public.resnap", 2);
             db.sql("UPDATE resnap SET v = 'b2' WHERE id = 2");
@@ -171,7 +182,7 @@ class PostgresFailuresIT {
         db.sql("CREATE TABLE lost_items (id int PRIMARY KEY)", "INSERT INTO lost_items VALUES (1)");
         MemorySink sink = new MemorySink();
         MemoryOffsetStore offsets = new MemoryOffsetStore();
-        try (Pipeline p = pipeline("pg_lost", db.source("pg_lost", List.of("lost_items"), Map.of()), sink, offsets)) {
+        try (Pipeline p = pipeline("pg_lost", source("pg_lost", List.of("lost_items"), Map.of()), sink, offsets)) {
             db.sql("INSERT INTO lost_items VALUES (2)");
             awaitSize(sink, "public.lost_items", 2);
             // someone drops the slot while we stream
@@ -186,7 +197,7 @@ class PostgresFailuresIT {
         }
         assertThat(of(sink, "public.lost_items")).hasSize(2);
         // the remedy: start again with snapshot_mode when_needed -> a new snapshot after everything delivered
-        try (Pipeline p = pipeline("pg_lost", db.source("pg_lost", List.of("lost_items"), Map.of("snapshot_mode", "when_needed")),
+        try (Pipeline p = pipeline("pg_lost", source("pg_lost", List.of("lost_items"), Map.of("snapshot_mode", "when_needed")),
                 sink, offsets)) {
             awaitSize(sink, "public.lost_items", 5);
         }
@@ -230,7 +241,7 @@ class PostgresFailuresIT {
     void aDatabaseRestartIsSurvivedWithNothingLost() throws Exception {
         db.sql("CREATE TABLE restart_items (id int PRIMARY KEY)");
         MemorySink sink = new MemorySink();
-        Source source = db.source("pg_restart", List.of("restart_items"), Map.of());
+        Source source = source("pg_restart", List.of("restart_items"), Map.of());
         try (Pipeline p = pipeline("pg_restart", source, sink, new MemoryOffsetStore())) {
             for (int i = 1; i <= 20; i++) {
                 db.sql("INSERT INTO restart_items VALUES (" + i + ")");

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.BeforeAll;
 import java.util.List;
 import java.util.Map;
 
-/** The source contract against embedded PostgreSQL 16 (pgoutput, DDL capture on). */
+/** The source contract against embedded PostgreSQL 16 (pgoutput, DDL capture on), Debezium engine. */
 class PostgresSourceContractIT extends SourceContractTest {
     private static PgTestDatabase db;
 
@@ -27,9 +27,14 @@ class PostgresSourceContractIT extends SourceContractTest {
         db.sql("DROP TABLE IF EXISTS contract_items", "CREATE TABLE contract_items (id bigint PRIMARY KEY, name text)");
     }
 
+    /** The engine under test: {@code debezium} here, {@code native} in {@link NativePostgresSourceContractIT}. */
+    protected String engine() {
+        return "debezium";
+    }
+
     @Override
     protected Source newSource(String sourceId) {
-        return db.source(sourceId, List.of("contract_items"), Map.of("capture_ddl", true));
+        return db.source(sourceId, List.of("contract_items"), Map.of("capture_ddl", true, "engine", engine()));
     }
 
     @Override
