@@ -93,14 +93,17 @@ public final class Replication {
         return v.toString();
     }
 
-    /** Lines and positions written more than once in a JSON-lines file sink (the file and its rotations). */
-    public record FileCheck(long lines, long duplicates) {}
+    /**
+     * Lines and positions written more than once in a JSON-lines file sink (the file and its
+     * rotations); dead letters replayed on purpose (position marked {@code replay}) are counted apart.
+     */
+    public record FileCheck(long lines, long duplicates, long replayed) {}
 
     public static FileCheck fileSink(Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         String name = file.getFileName().toString();
         if (dir == null || !Files.isDirectory(dir)) {
-            return new FileCheck(0, 0);
+            return new FileCheck(0, 0, 0);
         }
         List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
@@ -108,17 +111,22 @@ public final class Replication {
         }
         Map<String, Integer> positions = new HashMap<>();
         long lines = 0;
+        long replayed = 0;
         for (Path f : files) {
             for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
                 if (line.isBlank()) {
                     continue;
                 }
                 JsonNode n = EtlJson.mapper().readTree(line);
-                positions.merge(n.path("source_id").asText() + "@" + n.path("position").path("sort_key"), 1, Integer::sum);
                 lines++;
+                if (n.path("position").path("offset").path("replay").asBoolean(false)) {
+                    replayed++;
+                    continue;
+                }
+                positions.merge(n.path("source_id").asText() + "@" + n.path("position").path("sort_key"), 1, Integer::sum);
             }
         }
-        return new FileCheck(lines, positions.values().stream().mapToLong(c -> c - 1).sum());
+        return new FileCheck(lines, positions.values().stream().mapToLong(c -> c - 1).sum(), replayed);
     }
 
     /**
