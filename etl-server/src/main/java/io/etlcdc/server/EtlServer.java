@@ -103,7 +103,14 @@ public final class EtlServer implements AutoCloseable {
         }
         EtlServer server = new EtlServer(settings, config);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "etl-server-shutdown"));
-        server.start();
+        try {
+            server.start();
+        } catch (EtlException e) {
+            // e.g. an unreadable state database: say which and stop, rather than linger half-started
+            System.err.println("etl-server: cannot start: " + io.etlcdc.core.config.Secrets.maskText(e.getMessage()));
+            LOG.error("cannot start", e);
+            System.exit(1);
+        }
     }
 
     private static void setLogLevel(String level) {

@@ -10,7 +10,9 @@ import java.util.Set;
 /**
  * Bearer-token protection of mutating endpoints ({@code ETL_API_TOKEN}). Reads stay open so that
  * dashboards and health checks need no secret. The comparison takes the same time whatever the
- * input, so the token cannot be guessed byte by byte.
+ * input, so the token cannot be guessed byte by byte: both sides are hashed (SHA-256) first, so the
+ * compared arrays always have 32 bytes, and {@link MessageDigest#isEqual} does not stop at the first
+ * differing byte.
  */
 public final class Auth {
     private static final Set<String> MUTATING = Set.of("POST", "PUT", "PATCH", "DELETE");
@@ -20,7 +22,7 @@ public final class Auth {
     private final Optional<byte[]> token;
 
     public Auth(Optional<String> token) {
-        this.token = token.map(t -> t.getBytes(StandardCharsets.UTF_8));
+        this.token = token.map(Auth::sha256);
     }
 
     public boolean enabled() {
@@ -37,9 +39,21 @@ public final class Auth {
         byte[] given = header != null && header.startsWith("Bearer ")
                 ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8)
                 : new byte[0];
-        if (!MessageDigest.isEqual(given, token.get())) {
+        if (!MessageDigest.isEqual(sha256(given), token.get())) {
             ctx.header("WWW-Authenticate", "Bearer");
             throw new ApiException(401, "unauthorized", "this endpoint changes the pipeline and needs 'Authorization: Bearer <ETL_API_TOKEN>'");
+        }
+    }
+
+    private static byte[] sha256(String text) {
+        return sha256(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }
     }
 

@@ -32,6 +32,9 @@ import java.util.Optional;
  * </ul>
  */
 public final class PipelineApi {
+    /** The most dead letters one replay request may send through the pipeline. */
+    public static final int MAX_REPLAY = 10_000;
+
     private final PipelineManager manager;
     private final AuditTrail audit;
 
@@ -114,11 +117,19 @@ public final class PipelineApi {
             if (ids != null && !(ids instanceof List<?>)) {
                 throw ApiException.badRequest("invalid body", "'ids' must be a JSON array of dead-letter ids");
             }
-            int limit = body.get("limit") instanceof Number n ? n.intValue() : 1000;
-            if (limit < 1 || limit > 10_000) {
-                throw ApiException.badRequest("invalid body", "'limit' must be from 1 to 10000");
+            Object rawLimit = body.getOrDefault("limit", 1000);
+            if (!(rawLimit instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+                throw ApiException.badRequest("invalid body", "'limit' must be a whole number from 1 to " + MAX_REPLAY);
             }
-            List<DeadLetter> chosen = manager.recentDeadLetters(limit).stream()
+            long limit = n.longValue();
+            if (limit < 1) {
+                throw ApiException.badRequest("invalid body", "'limit' must be from 1 to " + MAX_REPLAY);
+            }
+            if (limit > MAX_REPLAY || (ids instanceof List<?> l && l.size() > MAX_REPLAY)) {
+                throw new ApiException(413, "replay batch too large", "at most " + MAX_REPLAY + " dead letters per replay; got "
+                        + (limit > MAX_REPLAY ? "'limit' " + limit : ((List<?>) ids).size() + " 'ids'") + ". Replay in smaller batches");
+            }
+            List<DeadLetter> chosen = manager.recentDeadLetters((int) limit).stream()
                     .filter(d -> ids == null || ((List<?>) ids).contains(id(d)))
                     .filter(d -> body.get("stage") == null || body.get("stage").equals(d.stage()))
                     .filter(d -> body.get("component") == null || body.get("component").equals(d.component()))

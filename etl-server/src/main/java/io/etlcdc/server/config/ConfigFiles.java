@@ -59,18 +59,23 @@ public final class ConfigFiles {
             return Loaded.empty();
         }
         List<ConfigError> errors = new ArrayList<>();
-        List<ConnectorDefinition> sources = connectors(dir.resolve("cdc.yaml"), "sources", env, errors);
-        List<ConnectorDefinition> sinks = connectors(dir.resolve("connectors.yaml"), "sinks", env, errors);
-        List<Map<String, Object>> rules = list(dir.resolve("transformations.yaml"), "rules", env, errors);
-        List<Map<String, Object>> quality = list(dir.resolve("quality.yaml"), "rules", env, errors);
+        List<String> substituted = new ArrayList<>();
+        List<ConnectorDefinition> sources = connectors(dir.resolve("cdc.yaml"), "sources", env, errors, substituted);
+        List<ConnectorDefinition> sinks = connectors(dir.resolve("connectors.yaml"), "sinks", env, errors, substituted);
+        List<Map<String, Object>> rules = list(dir.resolve("transformations.yaml"), "rules", env, errors, substituted);
+        List<Map<String, Object>> quality = list(dir.resolve("quality.yaml"), "rules", env, errors, substituted);
         if (!errors.isEmpty()) {
-            throw new ConfigException("invalid configuration in " + dir, errors);
+            // values from the environment (passwords) never appear in an error, wherever the file put them
+            throw new ConfigException("invalid configuration in " + dir, errors.stream().map(e -> new ConfigError(
+                    withoutValues(e.key(), substituted), e.value() == null ? null : withoutValues(String.valueOf(e.value()), substituted),
+                    withoutValues(e.message(), substituted))).toList());
         }
         return new Loaded(sources, sinks, rules, quality);
     }
 
-    private static List<ConnectorDefinition> connectors(Path file, String listKey, Function<String, String> env, List<ConfigError> errors) {
-        List<Map<String, Object>> entries = list(file, listKey, env, errors);
+    private static List<ConnectorDefinition> connectors(Path file, String listKey, Function<String, String> env, List<ConfigError> errors,
+                                                        List<String> substituted) {
+        List<Map<String, Object>> entries = list(file, listKey, env, errors, substituted);
         List<ConnectorDefinition> out = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < entries.size(); i++) {
@@ -120,17 +125,19 @@ public final class ConfigFiles {
     }
 
     @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> list(Path file, String listKey, Function<String, String> env, List<ConfigError> errors) {
+    private static List<Map<String, Object>> list(Path file, String listKey, Function<String, String> env, List<ConfigError> errors,
+                                                  List<String> substituted) {
         if (!Files.exists(file)) {
             return List.of();
         }
         Object root;
         try {
-            String text = substitute(Files.readString(file, StandardCharsets.UTF_8), file, env, errors);
+            String text = substitute(Files.readString(file, StandardCharsets.UTF_8), file, env, errors, substituted);
             root = YAML.readValue(text, Object.class);
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            errors.add(new ConfigError(file.getFileName().toString(), null, "is not valid YAML" + where + ": " + e.getOriginalMessage()));
+            errors.add(new ConfigError(file.getFileName().toString(), null, "is not valid YAML" + where + ": "
+                    + withoutExcerpt(e.getOriginalMessage())));
             return List.of();
         } catch (IOException e) {
             errors.add(new ConfigError(file.getFileName().toString(), null, "cannot be read: " + e.getMessage()));
@@ -167,7 +174,29 @@ public final class ConfigFiles {
         return out;
     }
 
-    private static String substitute(String text, Path file, Function<String, String> env, List<ConfigError> errors) {
+    /** The parser's reason without the excerpt of the offending line it appends (the line may hold a password). */
+    private static String withoutExcerpt(String message) {
+        String reason = message == null ? "" : message;
+        int excerpt = reason.indexOf("\n in '");
+        return (excerpt >= 0 ? reason.substring(0, excerpt) : reason).strip();
+    }
+
+    /** The text with every value substituted from the environment masked (passwords are put in files that way). */
+    private static String withoutValues(String text, List<String> substituted) {
+        if (text == null) {
+            return null;
+        }
+        String out = text;
+        for (String value : substituted) {
+            if (value.length() >= 3) {
+                out = out.replace(value, "****");
+            }
+        }
+        return io.etlcdc.core.config.Secrets.maskText(out);
+    }
+
+    private static String substitute(String text, Path file, Function<String, String> env, List<ConfigError> errors,
+                                     List<String> substituted) {
         Matcher m = VARIABLE.matcher(text);
         StringBuilder sb = new StringBuilder();
         while (m.find()) {
@@ -180,6 +209,7 @@ public final class ConfigFiles {
                         "environment variable is not set (use ${" + m.group(1) + ":-default} for a default)"));
                 value = "";
             }
+            substituted.add(value);
             m.appendReplacement(sb, Matcher.quoteReplacement(value));
         }
         m.appendTail(sb);

@@ -63,8 +63,14 @@ public final class StateDatabase implements AutoCloseable {
         try {
             ds = new HikariDataSource(cfg);
         } catch (RuntimeException e) {
-            throw new EtlException(ErrorCode.CONNECTION_FAILED, "cannot open the state database (" + description + "): "
-                    + Secrets.maskText(rootMessage(e)), e);
+            // the embedded file holds the committed positions: never start over without it silently
+            String root = rootMessage(e);
+            boolean inUse = root != null && (root.contains("already in use") || root.contains("locked"));
+            String remedy = databaseUrl.isPresent() || inUse ? "" : ". The file is damaged or unreadable; it holds the committed positions, "
+                    + "so the server refuses to start rather than capture from 'now'. Restore it from a backup (or move it away "
+                    + "to start empty: sources must then be connected and snapshotted again)";
+            throw new EtlException(remedy.isEmpty() ? ErrorCode.CONNECTION_FAILED : ErrorCode.STATE_CORRUPT,
+                    "cannot open the state database (" + description + "): " + Secrets.maskText(root) + remedy, e);
         }
         try (Connection c = ds.getConnection()) {
             if (!c.isValid(5)) {

@@ -43,9 +43,22 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts the server with the given environment and arguments and waits until /health answers. */
     public static ServerProcess start(Path workDir, Map<String, String> env, String... args) throws Exception {
+        return start(workDir, env, List.of("-jar", jar().toString()), args);
+    }
+
+    /**
+     * Starts the server's main class on the test class path (so the test connectors of
+     * {@code io.etlcdc.server.testing} are there too), otherwise as {@link #start}.
+     */
+    public static ServerProcess startOnTestClasspath(Path workDir, Map<String, String> env, String... args) throws Exception {
+        return start(workDir, env, List.of("-cp", System.getProperty("java.class.path"), "io.etlcdc.server.EtlServer"), args);
+    }
+
+    private static ServerProcess start(Path workDir, Map<String, String> env, List<String> main, String... args) throws Exception {
         int port = freePort();
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-jar", jar().toString()));
+                "-Xmx512m"));
+        cmd.addAll(main);
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
         pb.environment().put("PORT", String.valueOf(port));
@@ -55,6 +68,11 @@ public final class ServerProcess implements AutoCloseable {
         ServerProcess server = new ServerProcess(pb.start(), port, log);
         server.awaitHealthy(Duration.ofSeconds(90));
         return server;
+    }
+
+    /** True while the process runs. */
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     private void awaitHealthy(Duration timeout) throws Exception {

@@ -54,7 +54,7 @@ import java.util.regex.Pattern;
 final class Compiler {
     /** Tags refused outright: they read other templates (files, classpath). */
     static final Set<String> FORBIDDEN_TAGS = Set.of("include", "import", "from", "extends");
-    private static final String INTERPRETER_PLACEHOLDER = "____int3rpr3t3r____";
+    static final String INTERPRETER_PLACEHOLDER = "____int3rpr3t3r____";
     private static final Pattern LEFT_TRIM = Pattern.compile("[ \\t\\r\\n]*(\\{[{%#])-");
     private static final Pattern RIGHT_TRIM = Pattern.compile("-([}%#]\\})[ \\t\\r\\n]*");
 
@@ -367,6 +367,9 @@ final class Compiler {
         } catch (TreeBuilderException ex) {
             throw syntax(where.getLineNumber(), where.getMaster().getImage(), Math.max(0, ex.getPosition() - 2),
                     "syntax error in '" + text.strip() + "': encountered " + ex.getEncountered() + ", expected " + ex.getExpected());
+        } catch (jinjava.javax.el.ELException ex) {
+            // the parser's own refusals (e.g. "Illegal use of '|' operator") are syntax errors too
+            throw syntax(where.getLineNumber(), where.getMaster().getImage(), 0, "syntax error in '" + text.strip() + "': " + ex.getMessage());
         }
         try {
             return compile(root);

@@ -55,16 +55,74 @@ public final class JinjaEngine implements ExpressionEngine {
     @Override
     public Template compile(String source) {
         Objects.requireNonNull(source, "template");
+        checkShape(source);
         String prepared = Compiler.applyWhitespaceControl(source);
-        return jinjava.withInterpreter(() -> {
-            Node root = jinjava.parse(prepared);
-            Compiler compiler = new Compiler(prepared, functions);
-            try {
-                return new Template(source, compiler.compile(root), null, jinjava, limits);
-            } catch (Compiler.Unsupported unsupported) {
-                return new Template(source, null, root, jinjava, limits);
+        try {
+            return jinjava.withInterpreter(() -> {
+                Node root = jinjava.parse(prepared);
+                Compiler compiler = new Compiler(prepared, functions);
+                try {
+                    return new Template(source, compiler.compile(root), null, jinjava, limits);
+                } catch (Compiler.Unsupported unsupported) {
+                    return new Template(source, null, root, jinjava, limits);
+                }
+            });
+        } catch (StackOverflowError tooDeep) {
+            throw new TemplateSyntaxException(1, 0, "the template is nested too deeply to parse; simplify it");
+        }
+    }
+
+    /** Deeper nesting than this (brackets, or block tags) is refused before parsing: parsers recurse per level. */
+    static final int MAX_NESTING = 64;
+    private static final Pattern BLOCK_TAG = Pattern.compile("\\{%-?\\s*(?:(if|for|macro|call|filter|raw|block|with|autoescape)\\b|end\\w*)");
+
+    /**
+     * Refuses, before any parser sees them, templates that name the interpreter's internal variable
+     * (it would print the interpreter) or nest deeper than {@link #MAX_NESTING} levels (parsers
+     * recurse, and backtrack, per level: thousands of levels overflow the stack or take minutes).
+     */
+    private static void checkShape(String source) {
+        if (source.contains(Compiler.INTERPRETER_PLACEHOLDER)) {
+            throw new TemplateSyntaxException(1, source.indexOf(Compiler.INTERPRETER_PLACEHOLDER) + 1,
+                    "'" + Compiler.INTERPRETER_PLACEHOLDER + "' is reserved by the template engine");
+        }
+        int depth = 0;
+        int line = 1;
+        char quote = 0;
+        for (int i = 0; i < source.length(); i++) {
+            char c = source.charAt(i);
+            if (c == '\n') {
+                line++;
             }
-        });
+            if (quote != 0) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+                continue;
+            }
+            char next = i + 1 < source.length() ? source.charAt(i + 1) : 0;
+            if ((c == '{' && "{%#".indexOf(next) >= 0 && next != 0) || ("}%#".indexOf(c) >= 0 && next == '}')) {
+                i++; // a template delimiter, not a bracket
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '(' || c == '[' || c == '{') {
+                if (++depth > MAX_NESTING) {
+                    throw new TemplateSyntaxException(line, 0, "brackets nested more than " + MAX_NESTING + " levels deep; simplify the expression");
+                }
+            } else if (c == ')' || c == ']' || c == '}') {
+                depth = Math.max(0, depth - 1);
+            }
+        }
+        int blocks = 0;
+        java.util.regex.Matcher m = BLOCK_TAG.matcher(source);
+        while (m.find()) {
+            blocks = Math.max(0, blocks + (m.group(1) != null ? 1 : -1));
+            if (blocks > MAX_NESTING) {
+                throw new TemplateSyntaxException(1, m.start() + 1, "block tags nested more than " + MAX_NESTING + " levels deep; simplify the template");
+            }
+        }
     }
 
     /** Builds a {@link JinjaEngine}. */

@@ -100,4 +100,24 @@ class SandboxTest {
         }
         assertThat(out.length()).isLessThanOrEqualTo(100_000);
     }
+
+    /** Found by the server's template fuzzer: each was a 500, a stack overflow or a minutes-long parse. */
+    @ParameterizedTest
+    @ValueSource(ints = {65, 2_000, 20_000})
+    void nestingDeeperThanTheLimitIsASyntaxErrorNotAStackOverflow(int depth) {
+        for (String t : List.of("{{ " + "(".repeat(depth) + "1" + ")".repeat(depth) + " }}", "{{ " + "[".repeat(depth) + "]".repeat(depth) + " }}",
+                "{% if true %}".repeat(depth) + "x" + "{% endif %}".repeat(depth))) {
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> ENGINE.compile(t)).isInstanceOf(TemplateSyntaxException.class).hasMessageContaining("nested");
+            assertThat((System.nanoTime() - started) / 1_000_000).as("ms to refuse").isLessThan(2_000);
+        }
+        assertThat(ENGINE.compile("{{ " + "(".repeat(60) + "1" + ")".repeat(60) + " }}").render(record())).isEqualTo("1");
+    }
+
+    @Test
+    void theInterpreterVariableIsReservedAndParserRefusalsAreSyntaxErrors() {
+        assertThatThrownBy(() -> ENGINE.compile("{{ ____int3rpr3t3r____ }}")).isInstanceOf(TemplateSyntaxException.class)
+                .hasMessageContaining("reserved");
+        assertThatThrownBy(() -> ENGINE.compile("{{ {'a': 1 | 2} }}")).isInstanceOf(TemplateSyntaxException.class);
+    }
 }
