@@ -526,7 +526,7 @@ final class NativePostgresSource implements Source {
                         gotSince = false;
                         lastActivityAt = clock.instant();
                     }
-                    housekeeping();
+                    housekeeping(true);
                     Thread.sleep(idle < 200 ? 1 : 5);
                     continue;
                 }
@@ -537,18 +537,21 @@ final class NativePostgresSource implements Source {
                 if (++sinceCheck >= 1024) {
                     sinceCheck = 0;
                     lastActivityAt = clock.instant();
-                    housekeeping();
+                    housekeeping(false);
                 }
             }
         }
 
         /** Confirms what was committed, writes heartbeats, runs requested snapshots. */
-        private void housekeeping() throws Exception {
+        private void housekeeping(boolean idle) throws Exception {
             long now = System.nanoTime();
             lastActivityAt = lastActivityAt == null ? clock.instant() : lastActivityAt;
             if (now - lastFlushNanos >= settings.commitInterval().toNanos()) {
                 lastFlushNanos = now;
                 confirm();
+                if (idle && settings.heartbeatsEnabled()) {
+                    confirmIdle();
+                }
             }
             if (settings.heartbeatsEnabled() && dialect.heartbeatTableReady() && now - lastHeartbeatNanos >= settings.heartbeatInterval().toNanos()) {
                 lastHeartbeatNanos = now;
@@ -574,6 +577,30 @@ final class NativePostgresSource implements Source {
                 flushables.pollFirst();
             }
             if (lsn != 0 && lsn > flushedLsn) {
+                LogSequenceNumber l = LogSequenceNumber.valueOf(lsn);
+                stream.setFlushedLSN(l);
+                stream.setAppliedLSN(l);
+                stream.forceUpdateStatus();
+                lastStatusNanos = System.nanoTime();
+                flushedLsn = lsn;
+            }
+        }
+
+        /**
+         * While idle between transactions with everything emitted committed, confirms the server's WAL position
+         * from its keepalives: WAL written by other tables or databases is then released even without the
+         * heartbeat table. Safe because the server sends transactions in commit order before a keepalive.
+         */
+        private void confirmIdle() throws SQLException {
+            if (txTime != null || !flushables.isEmpty() || !batch.isEmpty() || !queue.isEmpty()) {
+                return;
+            }
+            Position c = committed;
+            if (lastQueued != null && (c == null || lastQueued.isAfter(c))) {
+                return;
+            }
+            long lsn = stream.getLastReceiveLSN().asLong();
+            if (lsn > flushedLsn) {
                 LogSequenceNumber l = LogSequenceNumber.valueOf(lsn);
                 stream.setFlushedLSN(l);
                 stream.setAppliedLSN(l);
