@@ -53,6 +53,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class PipelineRun {
     private PipelineRun() {}
 
+    private static int maxBatchSize;
+
     public static void main(String[] argv) throws Exception {
         Args args = Args.parse(argv);
         String mode = args.get("mode", "throughput");
@@ -60,6 +62,7 @@ public final class PipelineRun {
         String slot = args.get("slot");
         Path work = Path.of(args.get("work"));
         String sinkType = args.get("sink", "file");
+        maxBatchSize = (int) args.getLong("max-batch-size", 0);
         Files.createDirectories(work);
 
         Map<String, Object> config = new LinkedHashMap<>();
@@ -102,6 +105,9 @@ public final class PipelineRun {
     private static Pipeline pipeline(TimedSource source, Sink sink, String sinkType, boolean stages, Path work, String slot,
                                      MemoryDeadLetterSink deadLetters, PipelineListener listener) {
         PipelineBuilder b = Pipeline.builder().name("e2e-" + slot).source(slot, source);
+        if (maxBatchSize > 0) {
+            b.maxBatchSize(maxBatchSize); // --max-batch-size: an experiment's setting; the script keeps the product's default
+        }
         if (stages) {
             b.transform(SpecStages.ruleEngine()).quality(SpecStages.qualityGate());
         }

@@ -78,6 +78,8 @@ import java.util.concurrent.locks.LockSupport;
 final class NativePostgresSource implements Source {
     private static final Logger LOG = LoggerFactory.getLogger(NativePostgresSource.class);
     private static final int MAX_BATCH = 4096;
+    /** A batch is handed over at the first commit after it is this old, even while changes keep arriving. */
+    private static final long MAX_BATCH_AGE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final Duration HEALTH_REFRESH = Duration.ofSeconds(10);
     static final String LSN_COMMIT = "lsn_commit";
 
@@ -344,7 +346,13 @@ final class NativePostgresSource implements Source {
                 }
             }
             if (!current.equals(new HashSet<>(include))) {
-                s.execute("ALTER PUBLICATION " + pub + " SET TABLE " + list);
+                try {
+                    s.execute("ALTER PUBLICATION " + pub + " SET TABLE " + list);
+                } catch (SQLException e) {
+                    // a publication made by someone else (who owns the tables) is used as it is
+                    LOG.warn("source {}: cannot set the tables of publication {} to {} ({}); using it as it is: {}", settings.sourceId(),
+                            dialect.publicationName(), include, Secrets.maskText(String.valueOf(e.getMessage())), current);
+                }
             }
         }
     }
@@ -377,6 +385,7 @@ final class NativePostgresSource implements Source {
         private final Map<Integer, Table> tables = new HashMap<>();
         private final ArrayDeque<Flushable> flushables = new ArrayDeque<>();
         private List<ChangeEvent> batch = new ArrayList<>(MAX_BATCH);
+        private long batchStartNanos;
         private Position lastQueued;
         private long txCommitLsn;
         private long txIndex;
@@ -505,12 +514,10 @@ final class NativePostgresSource implements Source {
             while (!stopping()) {
                 ByteBuffer msg = stream.readPending();
                 if (msg == null) {
-                    // nothing buffered: wait briefly first (the server is usually mid-send), then hand over what we have,
+                    // nothing arrived for a moment (the driver waits up to 1 ms): hand over what we have, then wait briefly,
                     // then do the housekeeping and back off to a few milliseconds while the database is idle
                     idle++;
-                    if (idle >= 3) {
-                        handOff();
-                    }
+                    handOff();
                     if (idle < 30) {
                         LockSupport.parkNanos(100_000);
                         continue;
@@ -519,7 +526,7 @@ final class NativePostgresSource implements Source {
                         gotSince = false;
                         lastActivityAt = clock.instant();
                     }
-                    housekeeping();
+                    housekeeping(true);
                     Thread.sleep(idle < 200 ? 1 : 5);
                     continue;
                 }
@@ -530,18 +537,21 @@ final class NativePostgresSource implements Source {
                 if (++sinceCheck >= 1024) {
                     sinceCheck = 0;
                     lastActivityAt = clock.instant();
-                    housekeeping();
+                    housekeeping(false);
                 }
             }
         }
 
         /** Confirms what was committed, writes heartbeats, runs requested snapshots. */
-        private void housekeeping() throws Exception {
+        private void housekeeping(boolean idle) throws Exception {
             long now = System.nanoTime();
             lastActivityAt = lastActivityAt == null ? clock.instant() : lastActivityAt;
             if (now - lastFlushNanos >= settings.commitInterval().toNanos()) {
                 lastFlushNanos = now;
                 confirm();
+                if (idle && settings.heartbeatsEnabled()) {
+                    confirmIdle();
+                }
             }
             if (settings.heartbeatsEnabled() && dialect.heartbeatTableReady() && now - lastHeartbeatNanos >= settings.heartbeatInterval().toNanos()) {
                 lastHeartbeatNanos = now;
@@ -576,6 +586,30 @@ final class NativePostgresSource implements Source {
             }
         }
 
+        /**
+         * While idle between transactions with everything emitted committed, confirms the server's WAL position
+         * from its keepalives: WAL written by other tables or databases is then released even without the
+         * heartbeat table. Safe because the server sends transactions in commit order before a keepalive.
+         */
+        private void confirmIdle() throws SQLException {
+            if (txTime != null || !flushables.isEmpty() || !batch.isEmpty() || !queue.isEmpty()) {
+                return;
+            }
+            Position c = committed;
+            if (lastQueued != null && (c == null || lastQueued.isAfter(c))) {
+                return;
+            }
+            long lsn = stream.getLastReceiveLSN().asLong();
+            if (lsn > flushedLsn) {
+                LogSequenceNumber l = LogSequenceNumber.valueOf(lsn);
+                stream.setFlushedLSN(l);
+                stream.setAppliedLSN(l);
+                stream.forceUpdateStatus();
+                lastStatusNanos = System.nanoTime();
+                flushedLsn = lsn;
+            }
+        }
+
         private void writeHeartbeat() {
             try {
                 if (heartbeat == null || heartbeat.isClosed()) {
@@ -588,6 +622,14 @@ final class NativePostgresSource implements Source {
                 LOG.debug("source {}: heartbeat write failed: {}", settings.sourceId(), e.toString());
                 closeQuietly(heartbeat);
                 heartbeat = null;
+            }
+        }
+
+        /** During a snapshot on request the stream is not read: a status update every second keeps the server from timing out. */
+        private void keepStreamAlive() throws SQLException {
+            if (stream != null && System.nanoTime() - lastStatusNanos > TimeUnit.SECONDS.toNanos(1)) {
+                stream.forceUpdateStatus();
+                lastStatusNanos = System.nanoTime();
             }
         }
 
@@ -615,6 +657,9 @@ final class NativePostgresSource implements Source {
             if (adapted == null) {
                 lagMillis = Math.max(0, clock.millis() - e.sourceTimestamp().toEpochMilli());
                 return;
+            }
+            if (batch.isEmpty()) {
+                batchStartNanos = System.nanoTime();
             }
             batch.add(adapted);
             lastQueued = adapted.position();
@@ -701,6 +746,7 @@ final class NativePostgresSource implements Source {
                     sql.append(" ORDER BY ").append(keyList).append(" LIMIT ").append(chunkSize);
                 }
                 int rows = 0;
+                keepStreamAlive();
                 try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
                     ps.setFetchSize(Math.min(chunkSize, 5000));
                     if (!key.isEmpty() && last != null) {
@@ -799,6 +845,16 @@ final class NativePostgresSource implements Source {
         @Override
         public void commit(long commitLsn, long endLsn, long commitMicros) {
             txTime = null;
+            if (!batch.isEmpty() && System.nanoTime() - batchStartNanos > MAX_BATCH_AGE_NANOS) {
+                // a steady trickle never leaves the socket empty: bound how long a change waits in a batch
+                try {
+                    handOff();
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+            }
             Flushable last = flushables.peekLast();
             if (last != null && Objects.equals(last.lastPosition(), lastQueued)) {
                 flushables.pollLast();

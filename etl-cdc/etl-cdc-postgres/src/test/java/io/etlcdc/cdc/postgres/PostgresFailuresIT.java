@@ -42,7 +42,7 @@ import static org.awaitility.Awaitility.await;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PostgresFailuresIT {
-    private PgTestDatabase db;
+    protected PgTestDatabase db;
 
     @BeforeAll
     void startDatabase() throws Exception {
@@ -59,28 +59,28 @@ class PostgresFailuresIT {
         return "debezium";
     }
 
-    private Source source(String id, List<String> tables, Map<String, Object> extra) {
+    protected Source source(String id, List<String> tables, Map<String, Object> extra) {
         Map<String, Object> config = new java.util.HashMap<>(extra);
         config.put("engine", engine());
         return db.source(id, tables, config);
     }
 
-    private static Pipeline pipeline(String id, Source source, MemorySink sink, MemoryOffsetStore offsets) {
+    protected static Pipeline pipeline(String id, Source source, MemorySink sink, MemoryOffsetStore offsets) {
         Pipeline p = Pipeline.builder().name(id).source(id, source).sink("mem", sink).offsetStore(offsets)
                 .stopTimeout(Duration.ofSeconds(30)).build();
         p.start();
         return p;
     }
 
-    private static List<ChangeEvent> of(MemorySink sink, String collection) {
+    protected static List<ChangeEvent> of(MemorySink sink, String collection) {
         return sink.events().stream().filter(e -> e.collection().equals(collection)).toList();
     }
 
-    private static void awaitSize(MemorySink sink, String collection, int n) {
+    protected static void awaitSize(MemorySink sink, String collection, int n) {
         await().atMost(180, TimeUnit.SECONDS).pollInterval(50, TimeUnit.MILLISECONDS).until(() -> of(sink, collection).size() >= n);
     }
 
-    private long query(String sql) throws Exception {
+    protected long query(String sql) throws Exception {
         try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);

@@ -215,6 +215,13 @@ class PgOutputDecoderTest {
         assertThat(PgValues.numeric("Infinity")).isNull();
         assertThat(PgValues.numeric("-Infinity")).isNull();
         assertThat(PgValues.numeric("-1.000")).isEqualTo(new BigDecimal("-1.000"));
+        assertThat(PgValues.interval("1 year 2 mons 3 days 04:05:06.78")).isEqualTo("P1Y2M3DT4H5M6.78S");
+        assertThat(PgValues.interval("-1 days +02:00:00")).isEqualTo("P0Y0M-1DT2H0M0S");
+        assertThat(PgValues.interval("-3 mons -00:00:01.5")).isEqualTo("P0Y-3M0DT0H0M-1.5S");
+        assertThat(PgValues.interval("00:00:00")).isEqualTo("P0Y0M0DT0H0M0S");
+        assertThat(PgValues.money("-$1,234.50")).isEqualTo(new BigDecimal("-1234.50"));
+        assertThat(PgValues.date("infinity")).isEqualTo(LocalDate.of(-5877611, 6, 21));
+        assertThat(PgValues.timestamp("infinity")).isEqualTo(LocalDateTime.parse("+294247-01-10T04:00:25.200"));
     }
 
     @Test
