@@ -63,7 +63,7 @@ public final class PipelineLease implements Ownership {
         return ttl;
     }
 
-    /** A quarter of the TTL: two renewals may fail before this replica stops acting as owner. */
+    /** A quarter of the TTL (the manager renews a little more often): two renewals may fail before this replica stops acting as owner. */
     @Override
     public Duration renewEvery() {
         return ttl.dividedBy(4);

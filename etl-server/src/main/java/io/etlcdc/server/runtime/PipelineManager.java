@@ -170,13 +170,34 @@ public final class PipelineManager implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        // the owner renews every renewEvery; a standby tries every second (at most), so that a lease released by a
+        // graceful stop is taken within a second, and the new owner starts the pipeline at once instead of at the
+        // next reconcile
+        long renewNanos = ownership.renewEvery().toNanos();
+        long tickMillis = Math.max(1, Math.min(1_000, ownership.renewEvery().toMillis()));
+        java.util.concurrent.ScheduledExecutorService l = loop;
+        long[] lastRenewal = {System.nanoTime()};
         loop.scheduleWithFixedDelay(() -> {
             try {
-                ownership.acquireOrRenew();
+                boolean wasOwner = ownership.isOwner();
+                long now = System.nanoTime();
+                if (wasOwner && now - lastRenewal[0] < renewNanos - tickMillis * 1_000_000L) {
+                    return;
+                }
+                lastRenewal[0] = now;
+                if (ownership.acquireOrRenew() && !wasOwner) {
+                    l.execute(() -> {
+                        try {
+                            reconcile();
+                        } catch (RuntimeException e) {
+                            LOG.warn("reconciling the pipeline failed: {}", e.toString());
+                        }
+                    });
+                }
             } catch (RuntimeException e) {
                 LOG.warn("renewing pipeline ownership failed: {}", e.toString());
             }
-        }, ownership.renewEvery().toMillis(), ownership.renewEvery().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }, tickMillis, tickMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
         loop.scheduleWithFixedDelay(() -> {
             try {
                 reconcile();

@@ -28,7 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ApiFuzzTest {
     static final List<String> ENDPOINTS = List.of(
             "/api/v1/sources/connect", "/api/v1/sinks/connect", "/api/v1/sources/fuzz/start", "/api/v1/sources/fuzz/snapshot",
-            "/api/v1/sources/fuzz/stop", "/api/v1/pipeline/start", "/api/v1/pipeline/stop");
+            "/api/v1/sources/fuzz/stop", "/api/v1/pipeline/start", "/api/v1/pipeline/stop",
+            "/api/v1/transformations", "/api/v1/transformations/preview", "/api/v1/quality/add-rule", "/api/v1/quality/check",
+            "/api/v1/schema/register", "/api/v1/schema/check-compatibility", "/api/v1/dead-letters/replay");
     static final AtomicInteger TRIED = new AtomicInteger();
     static EtlServer server;
     static Api api;
@@ -60,12 +62,12 @@ class ApiFuzzTest {
         }
     }
 
-    @Property(tries = 150)
+    @Property(tries = 250)
     void randomTextNeverBreaksTheServer(@ForAll("endpoints") String endpoint, @ForAll("texts") String body) {
         check(endpoint, body);
     }
 
-    @Property(tries = 200)
+    @Property(tries = 500)
     void randomJsonNeverBreaksTheServer(@ForAll("endpoints") String endpoint, @ForAll("json") String body) {
         check(endpoint, body);
     }
@@ -104,7 +106,9 @@ class ApiFuzzTest {
         }
         Arbitrary<String> arrays = jsonValue(depth - 1).list().ofMaxSize(4).map(l -> "[" + String.join(",", l) + "]");
         Arbitrary<String> keys = Arbitraries.oneOf(Arbitraries.of("id", "type", "connection_string", "config", "tables", "poll_interval",
-                "path", "count"), Arbitraries.strings().ofMaxLength(10));
+                "path", "count", "rule_id", "name", "rule_type", "source_fields", "target_field", "expression", "parameters", "rules",
+                "rule_ids", "records", "target", "field", "check", "action", "subject", "schema", "schema_type", "ids", "limit", "stage"),
+                Arbitraries.strings().ofMaxLength(10));
         Arbitrary<String> objects = net.jqwik.api.Combinators.combine(keys, jsonValue(depth - 1)).as((k, v) -> quote(k) + ":" + v)
                 .list().ofMaxSize(5).map(l -> "{" + String.join(",", l) + "}");
         return Arbitraries.oneOf(scalars, arrays, objects);

@@ -33,7 +33,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * workload to a jdbc sink and a JSON-lines file. The owner of the pipeline is killed with SIGKILL,
  * twice. Checked and printed: the takeover time (owner gone until another replica runs the pipeline),
  * the replica equal to the source row for row, no position twice in the file, and from the commit
- * log ({@code etl_offset_commits}) that the commits of different owners never interleave.
+ * log ({@code etl_offset_commits}) that the commits of different owners never interleave. Then a
+ * fourth replica joins and the owner is stopped gracefully (SIGTERM): it hands over at once.
  */
 class ProcessFailoverIT {
     private static final int KILLS = 2;
@@ -99,6 +100,7 @@ class ProcessFailoverIT {
         assertThat(first.post("/api/v1/sources/app/start", "[]").status()).isEqualTo(200);
 
         List<String> rows = new ArrayList<>();
+        double handover = Double.NaN;
         try (Replication.Workload workload = new Replication.Workload(() -> db("postgres"), 1, 150, 20261207L).start()) {
             awaitDelivery(200);
             for (int kill = 1; kill <= KILLS; kill++) {
@@ -121,6 +123,21 @@ class ProcessFailoverIT {
                         after.path("lease_expires_at").asText(), takeover, flowing));
                 assertThat(takeover).as("takeover time after SIGKILL of %s", owner).isLessThan(30);
             }
+            // a graceful stop (SIGTERM) hands over at once: the owner stops its pipeline, commits and releases the lease
+            replica("replica-4");
+            JsonNode before = ownerStatus();
+            String owner = before.path("owner").asText();
+            ServerProcess leaving = byId.remove(owner);
+            long deliveredBefore = warehouseCount();
+            long stoppedAt = System.nanoTime();
+            leaving.close();
+            replicas.remove(leaving);
+            JsonNode after = awaitNewOwner(owner);
+            handover = (System.nanoTime() - stoppedAt) / 1e9;
+            awaitDelivery(deliveredBefore + 50);
+            rows.add(String.format("| stop (SIGTERM) | %s (token %d) | %s (token %d) | %s | %.1f s | %.1f s |", owner,
+                    before.path("fencing_token").asLong(), after.path("owner").asText(), after.path("fencing_token").asLong(),
+                    after.path("lease_expires_at").asText(), handover, (System.nanoTime() - stoppedAt) / 1e9));
             Thread.sleep(2_000);
         }
 
@@ -133,8 +150,9 @@ class ProcessFailoverIT {
         Replication.FileCheck file = Replication.fileSink(archive);
         CommitLog log = commitLog();
 
-        System.out.println("FAILOVER (3 etl-server processes, shared DATABASE_URL, SIGKILL of the owner x" + KILLS + ")");
-        System.out.println("| kill | killed owner | new owner | new lease expires | takeover (lease + pipeline running) | first deliveries after kill |");
+        System.out.println("FAILOVER (3 etl-server processes, shared DATABASE_URL, SIGKILL of the owner x" + KILLS
+                + ", then a 4th replica and SIGTERM of the owner)");
+        System.out.println("| kill | old owner | new owner | new lease expires | takeover (lease + pipeline running) | first deliveries after |");
         System.out.println("|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
         System.out.printf("rows compared %d (source) = %d (replica), missing %d, extra %d, differing %d; file lines %d, duplicate positions %d;%n"
@@ -145,7 +163,8 @@ class ProcessFailoverIT {
         assertThat(file.duplicates()).isZero();
         assertThat(log.outOfOrder).isZero();
         assertThat(log.overlaps).isZero();
-        assertThat(log.owners).hasSizeGreaterThanOrEqualTo(KILLS + 1);
+        assertThat(log.owners).hasSizeGreaterThanOrEqualTo(KILLS + 2);
+        assertThat(handover).as("hand-over after a graceful stop").isLessThan(15);
     }
 
     /** The status as the owner itself answers it (asked on every live replica until one says it is the owner). */

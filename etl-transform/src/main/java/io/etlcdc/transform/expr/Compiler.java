@@ -393,6 +393,10 @@ final class Compiler {
     }
 
     Expr compile(AstNode node) {
+        if (node == null) {
+            // e.g. an empty subscript, "email[]": the EL parser leaves the operand out
+            throw new TemplateSyntaxException(0, 0, "an operand is missing (an empty subscript such as x[]?)");
+        }
         if (node instanceof AstEval || node instanceof AstNested) {
             return compile((AstNode) node.getChild(0));
         }

@@ -119,5 +119,7 @@ class SandboxTest {
         assertThatThrownBy(() -> ENGINE.compile("{{ ____int3rpr3t3r____ }}")).isInstanceOf(TemplateSyntaxException.class)
                 .hasMessageContaining("reserved");
         assertThatThrownBy(() -> ENGINE.compile("{{ {'a': 1 | 2} }}")).isInstanceOf(TemplateSyntaxException.class);
+        assertThatThrownBy(() -> ENGINE.compile("{{ email [] }}")).isInstanceOf(TemplateSyntaxException.class)
+                .hasMessageContaining("operand is missing");
     }
 }
