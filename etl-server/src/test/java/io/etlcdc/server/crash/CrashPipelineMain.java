@@ -35,13 +35,16 @@ public final class CrashPipelineMain {
         String sinkConnection = args[1];
         Path dataDir = Path.of(args[2]);
         List<String> tables = List.of(args[3].split(","));
+        // the source's engine (debezium or native); each engine runs as a source of its own (own slot, own positions)
+        String engine = args.length > 4 ? args[4] : "debezium";
+        String sourceId = "debezium".equals(engine) ? "pg" : "pg_" + engine;
         Files.createDirectories(dataDir);
         ClassLoader cl = CrashPipelineMain.class.getClassLoader();
 
-        ConnectorDefinition sourceDef = new ConnectorDefinition("pg", "postgresql", sourceConnection,
-                Map.of("tables", tables, "poll_interval", 0.1));
+        ConnectorDefinition sourceDef = new ConnectorDefinition(sourceId, "postgresql", sourceConnection,
+                Map.of("tables", tables, "poll_interval", 0.1, "engine", engine));
         var source = ProviderRegistry.load(SourceProvider.class, cl).get("postgresql")
-                .create(ProviderContext.builder("pg").definition(sourceDef).dataDir(dataDir).build());
+                .create(ProviderContext.builder(sourceId).definition(sourceDef).dataDir(dataDir).build());
         ProviderRegistry<SinkProvider> sinks = ProviderRegistry.load(SinkProvider.class, cl);
         var replica = sinks.get("jdbc").create(ProviderContext.of(new ConnectorDefinition("replica", "jdbc", sinkConnection,
                 Map.of("connect_timeout_ms", 2000))));
@@ -50,7 +53,7 @@ public final class CrashPipelineMain {
 
         AtomicLong committed = new AtomicLong();
         Pipeline pipeline = Pipeline.builder().name("crash")
-                .source("pg", source)
+                .source(sourceId, source)
                 .sink("replica", replica)
                 .sink("archive", archive, AssetKind.FILE)
                 .offsetStore(new FileOffsetStore(dataDir.resolve("offsets.json")))

@@ -66,6 +66,9 @@ class CrashRecoveryIT {
     private int sinkPort;
     private Process child;
     private int starts;
+    /** The source engine the child runs, and the data directory it keeps (one per engine). */
+    private String engine = "debezium";
+    private String pipelineDir = "pipeline";
 
     private boolean sourceAvailable;
 
@@ -131,7 +134,26 @@ class CrashRecoveryIT {
     @Test
     @Order(1)
     void killedWithSigkillAtRandomMomentsTheReplicaEndsEqualAndNoPositionRepeats() throws Exception {
-        Workload workload = new Workload(1_000);
+        sigkillLoop("SIGKILL", 1_000);
+    }
+
+    @Test
+    @Order(3)
+    void theNativeEngineKilledWithSigkillAtRandomMomentsEndsEqualAndNoPositionRepeats() throws Exception {
+        // a source of its own (pg_native, own slot, own data directory): a fresh exported-snapshot read of both
+        // tables, then streaming, under the same kill loop
+        engine = "native";
+        pipelineDir = "pipeline-native";
+        // the replica starts empty: a new source knows nothing of changes made before its slot existed (the
+        // workload starts before the child), so the whole replica must come from this engine's snapshot and stream
+        try (Connection c = sinkConnection(); Statement st = c.createStatement()) {
+            st.execute("TRUNCATE " + String.join(", ", TABLES));
+        }
+        sigkillLoop("SIGKILL, engine native", 2_000_000);
+    }
+
+    private void sigkillLoop(String label, long firstId) throws Exception {
+        Workload workload = new Workload(firstId);
         workload.start();
         int kills = 0;
         try {
@@ -149,7 +171,7 @@ class CrashRecoveryIT {
         }
         Result r = awaitReplicaEqual();
         stopChild();
-        System.out.printf("CRASH TEST (SIGKILL): workload ops=%d, kills=%d, events written to file=%d, rows compared=%d, "
+        System.out.printf("CRASH TEST (" + label + "): workload ops=%d, kills=%d, events written to file=%d, rows compared=%d, "
                 + "duplicates found=%d%n", workload.ops.get(), kills, r.eventsWritten, r.rowsCompared, r.duplicates);
         assertThat(kills).isEqualTo(KILLS);
         assertThat(r.duplicates).isZero();
@@ -190,7 +212,7 @@ class CrashRecoveryIT {
                 "-cp", System.getProperty("java.class.path"), CrashPipelineMain.class.getName(),
                 "postgresql://postgres:postgres@localhost:" + source.getPort() + "/postgres",
                 "postgresql://postgres:postgres@localhost:" + sinkPort + "/postgres",
-                work.resolve("pipeline").toString(), String.join(",", TABLES));
+                work.resolve(pipelineDir).toString(), String.join(",", TABLES), engine);
         pb.redirectErrorStream(true);
         pb.redirectOutput(log.toFile());
         child = pb.start();
@@ -227,14 +249,32 @@ class CrashRecoveryIT {
     private record Result(long eventsWritten, long rowsCompared, long duplicates) {}
 
     private Result awaitReplicaEqual() throws Exception {
-        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
-                .until(() -> TABLES.stream().allMatch(t -> {
-                    try {
-                        return table(sourceConnection(), t).equals(table(sinkConnection(), t));
-                    } catch (SQLException e) {
-                        return false;
+        try {
+            await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                    .until(() -> TABLES.stream().allMatch(t -> {
+                        try {
+                            return table(sourceConnection(), t).equals(table(sinkConnection(), t));
+                        } catch (SQLException e) {
+                            return false;
+                        }
+                    }));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            StringBuilder diff = new StringBuilder("the replica did not become equal to the source in 180 s:");
+            for (String t : TABLES) {
+                Map<Long, Map<String, String>> src = table(sourceConnection(), t);
+                Map<Long, Map<String, String>> dst = table(sinkConnection(), t);
+                int shown = 0;
+                for (Long id : new java.util.TreeSet<>(java.util.stream.Stream.concat(src.keySet().stream(), dst.keySet().stream()).toList())) {
+                    Map<String, String> a = src.get(id);
+                    Map<String, String> b = dst.get(id);
+                    if (!java.util.Objects.equals(a, b) && shown++ < 5) {
+                        diff.append(String.format("%n  %s id=%d source=%s replica=%s", t, id, abbreviate(a), abbreviate(b)));
                     }
-                }));
+                }
+                diff.append(String.format("%n  %s: %d rows differ", t, shown));
+            }
+            throw new AssertionError(diff.toString(), e);
+        }
         long rows = 0;
         for (String t : TABLES) {
             Map<Long, Map<String, String>> src = table(sourceConnection(), t);
@@ -252,6 +292,15 @@ class CrashRecoveryIT {
         }
         long duplicates = positions.values().stream().mapToLong(c -> c - 1).sum();
         return new Result(lines, rows, duplicates);
+    }
+
+    private static String abbreviate(Map<String, String> row) {
+        if (row == null) {
+            return "(none)";
+        }
+        Map<String, String> out = new TreeMap<>();
+        row.forEach((k, v) -> out.put(k, v == null ? null : v.length() > 40 ? v.substring(0, 20) + "...(" + v.length() + ")" : v));
+        return out.toString();
     }
 
     /** The table's rows by id, each column as comparable text (numbers without trailing zeros, instants in UTC). */
@@ -288,7 +337,7 @@ class CrashRecoveryIT {
     }
 
     private List<Path> fileSinkFiles() throws IOException {
-        Path dir = work.resolve("pipeline/out");
+        Path dir = work.resolve(pipelineDir).resolve("out");
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
