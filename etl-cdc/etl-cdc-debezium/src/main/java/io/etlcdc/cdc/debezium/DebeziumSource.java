@@ -69,7 +69,7 @@ public class DebeziumSource implements Source {
     private volatile boolean stopRequested;
     private volatile DebeziumEngine<io.debezium.engine.ChangeEvent<SourceRecord, SourceRecord>> engine;
     private volatile CompletableFuture<Throwable> engineDone;
-    private final Object sleepLock = new Object();
+    private final Backoff backoff;
 
     // offsets
     private volatile Position committed;
@@ -96,6 +96,7 @@ public class DebeziumSource implements Source {
 
     public DebeziumSource(DebeziumSettings settings, DebeziumDialect dialect, Clock clock) {
         this.settings = settings;
+        this.backoff = new Backoff(settings);
         this.dialect = dialect;
         this.clock = clock == null ? Clock.systemUTC() : clock;
         this.placeholder = settings.passThrough().getOrDefault("unavailable.value.placeholder", ChangeEventMapper.DEFAULT_PLACEHOLDER);
@@ -168,24 +169,11 @@ public class DebeziumSource implements Source {
 
     private int retryOrThrow(EtlException e, int failures) throws InterruptedException {
         int attempt = failures + 1;
-        if (settings.maxRetries() >= 0 && attempt > settings.maxRetries()) {
-            throw new EtlException(e.code(), e.getMessage() + " (gave up after " + settings.maxRetries() + " retries)", e);
-        }
-        long delay = Math.min(settings.retryMaxDelay().toMillis(),
-                settings.retryInitialDelay().toMillis() << Math.min(attempt - 1, 20));
+        long delay = backoff.delayBefore(attempt, e);
         connected = false;
         problem = "retrying (attempt " + attempt + ") in " + delay + " ms: " + e.getMessage();
         LOG.warn("source {}: {}", settings.sourceId(), problem);
-        synchronized (sleepLock) {
-            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
-            while (!stopRequested) {
-                long left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime());
-                if (left <= 0) {
-                    break;
-                }
-                sleepLock.wait(left);
-            }
-        }
+        backoff.sleep(delay, () -> stopRequested);
         return attempt;
     }
 
@@ -408,9 +396,7 @@ public class DebeziumSource implements Source {
     @Override
     public void stop() {
         stopRequested = true;
-        synchronized (sleepLock) {
-            sleepLock.notifyAll();
-        }
+        backoff.wake();
         DebeziumEngine<io.debezium.engine.ChangeEvent<SourceRecord, SourceRecord>> e = engine;
         if (e != null) {
             closeEngine(e);

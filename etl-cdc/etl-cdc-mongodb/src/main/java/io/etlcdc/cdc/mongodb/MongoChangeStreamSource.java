@@ -16,6 +16,7 @@ import com.mongodb.client.model.changestream.ChangeStreamDocument;
 import com.mongodb.client.model.changestream.FullDocument;
 import com.mongodb.client.model.changestream.FullDocumentBeforeChange;
 import com.mongodb.client.model.changestream.OperationType;
+import io.etlcdc.cdc.debezium.Backoff;
 import io.etlcdc.cdc.debezium.DebeziumSettings;
 import io.etlcdc.cdc.debezium.PositionTracker;
 import io.etlcdc.core.config.Secrets;
@@ -93,7 +94,7 @@ final class MongoChangeStreamSource implements Source {
     private final MongoStreamMapper.Watched watched;
     private final String scope;
 
-    private final Object lock = new Object();
+    private final Backoff backoff;
     private volatile boolean stopRequested;
     private volatile MongoClient client;
     private volatile List<String> snapshotRequest;
@@ -122,6 +123,7 @@ final class MongoChangeStreamSource implements Source {
     MongoChangeStreamSource(MongoEndpoint endpoint, DebeziumSettings settings, MongoDialect errors, Clock clock) {
         this.endpoint = endpoint;
         this.settings = settings;
+        this.backoff = new Backoff(settings);
         this.errors = errors;
         this.clock = clock == null ? Clock.systemUTC() : clock;
         this.collections = settings.tables().stream().map(errors::qualify).distinct().toList();
@@ -484,24 +486,12 @@ final class MongoChangeStreamSource implements Source {
     }
 
     private int retryOrThrow(EtlException e, int attempt) throws InterruptedException {
-        if (settings.maxRetries() >= 0 && attempt > settings.maxRetries()) {
-            throw new EtlException(e.code(), e.getMessage() + " (gave up after " + settings.maxRetries() + " retries)", e);
-        }
-        long delay = Math.min(settings.retryMaxDelay().toMillis(), settings.retryInitialDelay().toMillis() << Math.min(attempt - 1, 20));
+        long delay = backoff.delayBefore(attempt, e);
         problem = "retrying (attempt " + attempt + ") in " + delay + " ms: " + e.getMessage();
         connected = false;
         reconnects++;
         LOG.warn("source {}: {}", settings.sourceId(), problem);
-        synchronized (lock) {
-            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
-            while (!stopRequested) {
-                long left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime());
-                if (left <= 0) {
-                    break;
-                }
-                lock.wait(left);
-            }
-        }
+        backoff.sleep(delay, () -> stopRequested);
         return attempt;
     }
 
@@ -536,9 +526,7 @@ final class MongoChangeStreamSource implements Source {
     @Override
     public void stop() {
         stopRequested = true;
-        synchronized (lock) {
-            lock.notifyAll();
-        }
+        backoff.wake();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.etlcdc.cdc.postgres;
 
+import io.etlcdc.cdc.debezium.Backoff;
 import io.etlcdc.cdc.debezium.DebeziumDialect;
 import io.etlcdc.cdc.debezium.DebeziumSettings;
 import io.etlcdc.cdc.postgres.nativ.PgOutputDecoder;
@@ -90,7 +91,7 @@ final class NativePostgresSource implements Source {
     private final int chunkSize;
 
     private volatile boolean stopRequested;
-    private final Object sleepLock = new Object();
+    private final Backoff backoff;
     private volatile Position committed;
     private volatile Position lastEmitted;
     private volatile List<String> snapshotRequest;
@@ -114,6 +115,7 @@ final class NativePostgresSource implements Source {
 
     NativePostgresSource(DebeziumSettings settings, PostgresDialect dialect, Clock clock) {
         this.settings = settings;
+        this.backoff = new Backoff(settings);
         this.dialect = dialect;
         this.pg = dialect.connector();
         this.clock = clock == null ? Clock.systemUTC() : clock;
@@ -208,23 +210,11 @@ final class NativePostgresSource implements Source {
 
     private int retryOrThrow(EtlException e, int failures) throws InterruptedException {
         int attempt = failures + 1;
-        if (settings.maxRetries() >= 0 && attempt > settings.maxRetries()) {
-            throw new EtlException(e.code(), e.getMessage() + " (gave up after " + settings.maxRetries() + " retries)", e);
-        }
-        long delay = Math.min(settings.retryMaxDelay().toMillis(), settings.retryInitialDelay().toMillis() << Math.min(attempt - 1, 20));
+        long delay = backoff.delayBefore(attempt, e);
         connected = false;
         problem = "retrying (attempt " + attempt + ") in " + delay + " ms: " + e.getMessage();
         LOG.warn("source {}: {}", settings.sourceId(), problem);
-        synchronized (sleepLock) {
-            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
-            while (!stopRequested) {
-                long left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime());
-                if (left <= 0) {
-                    break;
-                }
-                sleepLock.wait(left);
-            }
-        }
+        backoff.sleep(delay, () -> stopRequested);
         return attempt;
     }
 
@@ -242,9 +232,7 @@ final class NativePostgresSource implements Source {
     @Override
     public void stop() {
         stopRequested = true;
-        synchronized (sleepLock) {
-            sleepLock.notifyAll();
-        }
+        backoff.wake();
     }
 
     @Override
@@ -640,6 +628,10 @@ final class NativePostgresSource implements Source {
             }
             List<ChangeEvent> b = batch;
             batch = new ArrayList<>(MAX_BATCH);
+            // health figures once per batch (its last event), not per event
+            Instant now = clock.instant();
+            lastEventAt = now;
+            lagMillis = Math.max(0, now.toEpochMilli() - b.get(b.size() - 1).sourceTimestamp().toEpochMilli());
             while (!queue.offer(b, 200, TimeUnit.MILLISECONDS)) {
                 if (stopping()) {
                     return;
@@ -663,8 +655,6 @@ final class NativePostgresSource implements Source {
             }
             batch.add(adapted);
             lastQueued = adapted.position();
-            lastEventAt = clock.instant();
-            lagMillis = Math.max(0, lastEventAt.toEpochMilli() - adapted.sourceTimestamp().toEpochMilli());
             if (batch.size() >= MAX_BATCH) {
                 handOff();
             }
