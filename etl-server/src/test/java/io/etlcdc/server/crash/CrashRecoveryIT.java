@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.etlcdc.core.json.EtlJson;
 import io.etlcdc.core.spi.ProviderRegistry;
 import io.etlcdc.core.spi.SourceProvider;
+import io.etlcdc.server.testing.Replication;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,12 +25,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.Duration;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -253,7 +251,7 @@ class CrashRecoveryIT {
             await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
                     .until(() -> TABLES.stream().allMatch(t -> {
                         try {
-                            return table(sourceConnection(), t).equals(table(sinkConnection(), t));
+                            return Replication.table(sourceConnection(), t).equals(Replication.table(sinkConnection(), t));
                         } catch (SQLException e) {
                             return false;
                         }
@@ -261,8 +259,8 @@ class CrashRecoveryIT {
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             StringBuilder diff = new StringBuilder("the replica did not become equal to the source in 180 s:");
             for (String t : TABLES) {
-                Map<Long, Map<String, String>> src = table(sourceConnection(), t);
-                Map<Long, Map<String, String>> dst = table(sinkConnection(), t);
+                Map<Long, Map<String, String>> src = Replication.table(sourceConnection(), t);
+                Map<Long, Map<String, String>> dst = Replication.table(sinkConnection(), t);
                 int shown = 0;
                 for (Long id : new java.util.TreeSet<>(java.util.stream.Stream.concat(src.keySet().stream(), dst.keySet().stream()).toList())) {
                     Map<String, String> a = src.get(id);
@@ -271,14 +269,14 @@ class CrashRecoveryIT {
                         diff.append(String.format("%n  %s id=%d source=%s replica=%s", t, id, abbreviate(a), abbreviate(b)));
                     }
                 }
-                diff.append(String.format("%n  %s: %d rows differ", t, shown));
+                diff.append(String.format("%n  %s: %s", t, Replication.diff(src, dst)));
             }
             throw new AssertionError(diff.toString(), e);
         }
         long rows = 0;
         for (String t : TABLES) {
-            Map<Long, Map<String, String>> src = table(sourceConnection(), t);
-            assertThat(table(sinkConnection(), t)).as("replica of %s", t).isEqualTo(src);
+            Map<Long, Map<String, String>> src = Replication.table(sourceConnection(), t);
+            assertThat(Replication.table(sinkConnection(), t)).as("replica of %s", t).isEqualTo(src);
             rows += src.size();
         }
         Map<String, Integer> positions = new HashMap<>();
@@ -301,39 +299,6 @@ class CrashRecoveryIT {
         Map<String, String> out = new TreeMap<>();
         row.forEach((k, v) -> out.put(k, v == null ? null : v.length() > 40 ? v.substring(0, 20) + "...(" + v.length() + ")" : v));
         return out.toString();
-    }
-
-    /** The table's rows by id, each column as comparable text (numbers without trailing zeros, instants in UTC). */
-    private static Map<Long, Map<String, String>> table(Connection connection, String table) throws SQLException {
-        Map<Long, Map<String, String>> out = new TreeMap<>();
-        try (Connection c = connection; Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT * FROM " + table)) {
-            ResultSetMetaData md = rs.getMetaData();
-            while (rs.next()) {
-                Map<String, String> row = new TreeMap<>();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    row.put(md.getColumnName(i), comparable(rs.getObject(i)));
-                }
-                out.put(rs.getLong("id"), row);
-            }
-        }
-        return out;
-    }
-
-    private static String comparable(Object v) {
-        if (v == null) {
-            return null;
-        }
-        if (v instanceof Timestamp ts) {
-            return ts.toInstant().toString();
-        }
-        if (v instanceof OffsetDateTime odt) {
-            return odt.toInstant().toString();
-        }
-        if (v instanceof Number n) {
-            return new BigDecimal(n.toString()).stripTrailingZeros().toPlainString();
-        }
-        return v.toString();
     }
 
     private List<Path> fileSinkFiles() throws IOException {
