@@ -238,11 +238,25 @@ final class QueryIndex {
     }
 
     /** Traversal states met by one query. */
+    /**
+     * Whether a hop of origin {@code hopOrigin} may be followed from a state that arrived on path {@code pathOrigin}
+     * (-1: none): at a rule or quality gate a query leaves only along hops of the path it arrived on, or hops
+     * with no origin (see {@link LineageGraph}).
+     */
+    private static boolean onPath(int pathOrigin, int hopOrigin) {
+        return pathOrigin < 0 || hopOrigin < 0 || hopOrigin == pathOrigin;
+    }
+
     private final class States {
         int count = n;
         int[] extraAsset = new int[0];
         int[] extraOrigin = new int[0];
         LongIntMap map;
+
+        /** The state reached at {@code next} over an edge of origin {@code eo} from a state of origin {@code o}. */
+        int next(int next, int o, int eo) {
+            return process[next] ? of(next, eo >= 0 ? eo : o) : next;
+        }
 
         int of(int asset, int origin) {
             if (origin < 0) {
@@ -370,7 +384,7 @@ final class QueryIndex {
                     for (int i = adjStart[a]; i < adjStart[a + 1]; i++) {
                         int e = adj[i];
                         int eo = edgeOrigin[e];
-                        if (o >= 0 && eo >= 0 && eo != o) {
+                        if (!onPath(o, eo)) {
                             continue;
                         }
                         if (assetDist[endpoint[e]] < 0) {
@@ -384,7 +398,7 @@ final class QueryIndex {
             for (int i = adjStart[a]; i < adjStart[a + 1]; i++) {
                 int e = adj[i];
                 int eo = edgeOrigin[e];
-                if (o >= 0 && eo >= 0 && eo != o) {
+                if (!onPath(o, eo)) {
                     continue;
                 }
                 if (!followedMark[e]) {
@@ -392,7 +406,7 @@ final class QueryIndex {
                     followed.add(e);
                 }
                 int next = endpoint[e];
-                int ns = states.of(next, process[next] ? (eo >= 0 ? eo : o) : -1);
+                int ns = states.next(next, o, eo);
                 if (ns >= dist.length) {
                     sc.ensureStates(ns + 1);
                     dist = sc.dist;
@@ -455,11 +469,11 @@ final class QueryIndex {
             for (int i = outStart[a]; i < outStart[a + 1]; i++) {
                 int e = outEdges[i];
                 int eo = edgeOrigin[e];
-                if (o >= 0 && eo >= 0 && eo != o) {
+                if (!onPath(o, eo)) {
                     continue;
                 }
                 int next = edgeTo[e];
-                int ns = process[next] ? states.of(next, eo >= 0 ? eo : o) : next;
+                int ns = states.next(next, o, eo);
                 if (ns >= dist.length) {
                     sc.ensureStates(ns + 1);
                     dist = sc.dist;
@@ -574,14 +588,14 @@ final class QueryIndex {
                 int e = outEdges[fNext[f]++];
                 int o = states.origin(st);
                 int eo = edgeOrigin[e];
-                if (o >= 0 && eo >= 0 && eo != o) {
+                if (!onPath(o, eo)) {
                     continue;
                 }
                 int next = edgeTo[e];
                 if (onChain[next]) {
                     continue;
                 }
-                int w = process[next] ? states.of(next, eo >= 0 ? eo : o) : next;
+                int w = states.next(next, o, eo);
                 if (w >= longest.length) {
                     sc.ensureStates(Math.max(w + 1, states.count));
                     longest = sc.longest;
@@ -681,7 +695,7 @@ final class QueryIndex {
             for (int i = adjStart[a]; i < adjStart[a + 1]; i++) {
                 int e = adj[i];
                 int eo = edgeOrigin[e];
-                if (o >= 0 && eo >= 0 && eo != o) {
+                if (!onPath(o, eo)) {
                     continue;
                 }
                 int next = endpoint[e];
@@ -690,7 +704,7 @@ final class QueryIndex {
                 if (out.size == 0) {
                     continue;
                 }
-                int ns = process[next] ? states.of(next, eo >= 0 ? eo : o) : next;
+                int ns = states.next(next, o, eo);
                 if (ns >= colHead.length) {
                     sc.ensureStates(ns + 1);
                     colHead = sc.colHead;
