@@ -203,9 +203,13 @@ final class MongoStreamMapper {
         return offset;
     }
 
+    /** Stateless, so shared: encoding runs once per change (the resume data of its position). */
+    private static final BsonDocumentCodec TOKEN_CODEC = new BsonDocumentCodec();
+    private static final EncoderContext ENCODE = EncoderContext.builder().build();
+
     static String encodeToken(BsonDocument token) {
         BasicOutputBuffer buffer = new BasicOutputBuffer();
-        new BsonDocumentCodec().encode(new BsonBinaryWriter(buffer), token, EncoderContext.builder().build());
+        TOKEN_CODEC.encode(new BsonBinaryWriter(buffer), token, ENCODE);
         return Base64.getEncoder().encodeToString(buffer.toByteArray());
     }
 }
