@@ -2,11 +2,12 @@ package io.etlcdc.core.connectors;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializerProvider;
 import io.etlcdc.core.error.ErrorCode;
 import io.etlcdc.core.error.EtlException;
 import io.etlcdc.core.error.RetriableEtlException;
 import io.etlcdc.core.event.ChangeEvent;
+import io.etlcdc.core.event.ChangeEventSerializer;
 import io.etlcdc.core.event.Position;
 import io.etlcdc.core.json.EtlJson;
 import io.etlcdc.core.spi.ComponentHealth;
@@ -41,8 +42,6 @@ public final class JsonLinesFileSink implements Sink {
     /** Default rotation size: 256 MiB. */
     public static final long DEFAULT_ROTATE_BYTES = 256L * 1024 * 1024;
 
-    private static final ObjectWriter WRITER = EtlJson.mapper().writerFor(ChangeEvent.class)
-            .without(com.fasterxml.jackson.databind.SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
 
     private final Path path;
     private final long rotateBytes;
@@ -101,13 +100,15 @@ public final class JsonLinesFileSink implements Sink {
             open(null);
         }
         try {
+            // one serializer context per batch, not per event
+            SerializerProvider provider = EtlJson.mapper().getSerializerProviderInstance();
             for (ChangeEvent e : batch) {
                 Position high = written.get(e.sourceId());
                 boolean replay = io.etlcdc.core.pipeline.Pipeline.isReplay(e);
                 if (high != null && !e.position().isAfter(high) && !replay) {
                     continue;
                 }
-                WRITER.writeValue(generator, e);
+                ChangeEventSerializer.INSTANCE.serialize(e, generator, provider);
                 generator.writeRaw('\n');
                 if (!replay) {
                     written.put(e.sourceId(), e.position());

@@ -49,8 +49,12 @@ import java.util.Set;
  *                        offset store), which keeps JSON-lines files and dead letters small
  * @param schema          the table's shape when the source knows it, or null; not serialized
  * @param schemaRef       the registered schema version the event conforms to, or null
+ *
+ * <p>JSON: written by {@link ChangeEventSerializer} (the same text the annotations below describe, without
+ * reflection); read through the annotations.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@com.fasterxml.jackson.databind.annotation.JsonSerialize(using = ChangeEventSerializer.class)
 @JsonPropertyOrder({"source_id", "collection", "op", "snapshot", "key", "before", "after", "unchanged_fields",
         "ddl", "source_ts", "position", "schema_ref"})
 public record ChangeEvent(
