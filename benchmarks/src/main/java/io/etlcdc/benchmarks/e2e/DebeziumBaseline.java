@@ -1,6 +1,8 @@
 package io.etlcdc.benchmarks.e2e;
 
 import io.debezium.embedded.Connect;
+import io.debezium.engine.format.Json;
+import io.debezium.engine.format.SerializationFormat;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.spi.OffsetCommitPolicy;
 import io.etlcdc.core.config.ConnectionString;
@@ -18,13 +20,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The baseline of the end-to-end benchmark: the raw Debezium embedded engine (Connect format,
- * {@link SourceRecord}s) streaming a slot's backlog into a consumer that only counts, then marks the
+ * {@link SourceRecord}s, or with {@code --format json} JSON text, as issue 13's ratio asks) streaming a slot's backlog into a consumer that only counts, then marks the
  * batch processed. Tuned exactly as this product's PostgreSQL source tunes its engine
  * ({@code DebeziumSource.engineProperties} and {@code PostgresDialect.connectorProperties}): same batch
  * and queue sizes, same poll interval, same value conversions, same commit policy; only the offset
  * store differs (Kafka Connect's in-memory one here, the product's in-memory one there).
  *
- * <p>Usage: {@code DebeziumBaseline --source <conn> --slot <slot> --events N [--poll-interval 0.1]}
+ * <p>Usage: {@code DebeziumBaseline --source <conn> --slot <slot> --events N [--poll-interval 0.1] [--format connect|json]}
  * (the slot and its publication {@code <slot>_pub} made by {@link E2eWorkload}). Figures:
  * {@code debezium_baseline_events}, {@code _startup_s} (engine start to first record),
  * {@code _stream_s} (first to last record), {@code _events_per_s} (events ÷ stream time),
@@ -63,12 +65,12 @@ public final class DebeziumBaseline {
         CountDownLatch done = new CountDownLatch(1);
         CompletableFuture<Throwable> finished = new CompletableFuture<>();
         long startedAt = System.nanoTime();
-        DebeziumEngine<io.debezium.engine.ChangeEvent<SourceRecord, SourceRecord>> engine = DebeziumEngine.create(Connect.class)
-                .using(props)
-                .using(OffsetCommitPolicy.always())
-                .using((success, message, error) -> finished.complete(success ? null : error != null ? error : new IllegalStateException(message)))
-                .notifying((List<io.debezium.engine.ChangeEvent<SourceRecord, SourceRecord>> records,
-                            DebeziumEngine.RecordCommitter<io.debezium.engine.ChangeEvent<SourceRecord, SourceRecord>> committer) -> {
+        Class<? extends SerializationFormat<?>> format = switch (args.get("format", "connect")) {
+            case "connect" -> Connect.class;
+            case "json" -> Json.class;
+            default -> throw new IllegalArgumentException("--format connect|json, got " + args.get("format"));
+        };
+        DebeziumEngine<?> engine = counting(format, props, finished, (records, committer) -> {
                     if (records.isEmpty()) {
                         return;
                     }
@@ -87,8 +89,7 @@ public final class DebeziumBaseline {
                         countAtEnd.set(n);
                         done.countDown();
                     }
-                })
-                .build();
+                });
         ExecutorService runner = Executors.newSingleThreadExecutor();
         runner.execute(engine);
         while (!done.await(1, TimeUnit.SECONDS)) {
@@ -110,6 +111,43 @@ public final class DebeziumBaseline {
         Figures.print(prefix + "_thread_cpu_s", threads);
         Figures.print(prefix + "_second_half_events_per_s", (countAtEnd.get() - countAtHalf.get()) / ((lastAt.get() - halfAt.get()) / 1e9));
         System.exit(0);
+    }
+
+    /** What the counting consumer does with a batch of records: the same whatever their format. */
+    private interface Counter {
+        void handle(List<?> records, Committer committer) throws InterruptedException;
+    }
+
+    /** Marks the last record of a batch and the batch processed. */
+    private interface Committer {
+        void markProcessed(Object record) throws InterruptedException;
+
+        void markBatchFinished() throws InterruptedException;
+    }
+
+    /** The engine in the given format ({@link Connect}: SourceRecords; {@link Json}: JSON text) with the counting consumer. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static <V> DebeziumEngine<io.debezium.engine.ChangeEvent<V, V>> counting(
+            Class<? extends SerializationFormat<?>> format, Properties props, CompletableFuture<Throwable> finished, Counter counter) {
+        return DebeziumEngine.create((Class) format)
+                .using(props)
+                .using(OffsetCommitPolicy.always())
+                .using((success, message, error) -> finished.complete(success ? null : error != null ? error : new IllegalStateException(message)))
+                .notifying((DebeziumEngine.ChangeConsumer) (records, committer) -> {
+                    DebeziumEngine.RecordCommitter c = (DebeziumEngine.RecordCommitter) committer;
+                    counter.handle((List<?>) records, new Committer() {
+                        @Override
+                        public void markProcessed(Object record) throws InterruptedException {
+                            c.markProcessed(record);
+                        }
+
+                        @Override
+                        public void markBatchFinished() throws InterruptedException {
+                            c.markBatchFinished();
+                        }
+                    });
+                })
+                .build();
     }
 
     private static void latency(Args args) throws Exception {

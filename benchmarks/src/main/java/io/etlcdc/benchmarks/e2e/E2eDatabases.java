@@ -28,8 +28,8 @@ public final class E2eDatabases {
                 .setDataDirectory(dir.resolve("pg-source"))
                 .setCleanDataDirectory(true)
                 .setServerConfig("wal_level", "logical")
-                .setServerConfig("max_replication_slots", "10")
-                .setServerConfig("max_wal_senders", "10")
+                .setServerConfig("max_replication_slots", "32")
+                .setServerConfig("max_wal_senders", "32")
                 // one checkpoint cycle holds the whole 1M-row backlog: no checkpoint storm in the middle of a run
                 .setServerConfig("max_wal_size", "8GB")
                 .setServerConfig("checkpoint_timeout", "30min")
