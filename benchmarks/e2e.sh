@@ -14,11 +14,14 @@
 #   5. resident memory of the pipeline process while a backlog of $E2E_BACKLOG_ROWS events drains;
 #   6. prints one name=value line per figure, and last e2e_vs_debezium_ratio (median pipeline events/s with
 #      the file sink / median baseline events/s).
-# With E2E_NATIVE=1 (default) the same backlog also goes through pg_recvlogical (PostgreSQL's own client, to
-# a file), the native pgoutput engine alone (a counting context) and the pipeline with engine: native (file
-# sink), and latency is measured with the native engine too; it prints e2e_native_vs_debezium_ratio (native
-# pipeline events/s / median baseline events/s) and native_vs_pg_recvlogical_ratio (native source alone /
-# pg_recvlogical), both from the same backlog in the same run.
+# With E2E_NATIVE=1 (default) the same backlog also goes through the raw Debezium engine with its JSON format
+# (a counting consumer of JSON text: issue 13's baseline) and the pipeline with engine: native (file sink),
+# both in the alternating repeats, then once through pg_recvlogical (PostgreSQL's own client, to a file) and
+# the native pgoutput engine alone (a counting context); latency is measured with the native engine too. It
+# prints e2e_native_vs_debezium_ratio (median native pipeline events/s / median JSON baseline events/s, as
+# issue 13 defines it), e2e_native_vs_debezium_connect_ratio (the same over the Connect-format baseline, the
+# stricter one) and native_vs_pg_recvlogical_ratio (native source alone / pg_recvlogical), all from the same
+# backlog in the same run.
 # Every Java process runs with the same flags ($E2E_JVM_FLAGS). Not part of ./mvnw verify.
 #
 # Usage: benchmarks/e2e.sh            (builds benchmarks/target/benchmarks.jar first; E2E_SKIP_BUILD=1 skips that)
@@ -49,7 +52,7 @@ echo "logs and results go to $WORK" >&2
 EXTRA_BACKLOG_SLOTS=${E2E_EXTRA_BACKLOG_SLOTS:-}
 NATIVE=${E2E_NATIVE:-1}
 if [ "$NATIVE" = 1 ]; then
-  EXTRA_BACKLOG_SLOTS="${EXTRA_BACKLOG_SLOTS}${EXTRA_BACKLOG_SLOTS:+,}e2e_recvlogical,e2e_native_source,e2e_native"
+  EXTRA_BACKLOG_SLOTS="${EXTRA_BACKLOG_SLOTS}${EXTRA_BACKLOG_SLOTS:+,}e2e_recvlogical,e2e_native_source"
 fi
 
 if [ "${E2E_SKIP_BUILD:-0}" != 1 ]; then
@@ -95,7 +98,10 @@ TARGET=$(sed -n 's/^target=//p' "$WORK/db/databases.properties")
 # ---- 2. the backlog: one slot per run, then the rows ---------------------------------------------------
 suffix() { [ "$1" = 1 ] && echo "" || echo "_$1"; }
 SLOTS="e2e_jdbc"
-for i in $(seq 1 "$REPEAT"); do SLOTS="$SLOTS,e2e_debezium$(suffix "$i"),e2e_file$(suffix "$i")"; done
+for i in $(seq 1 "$REPEAT"); do
+  SLOTS="$SLOTS,e2e_debezium$(suffix "$i"),e2e_file$(suffix "$i")"
+  [ "$NATIVE" = 1 ] && SLOTS="$SLOTS,e2e_debezium_json$(suffix "$i"),e2e_native$(suffix "$i")"
+done
 [ "$BREAKDOWN" = 1 ] && SLOTS="$SLOTS,e2e_nosink,e2e_source"
 [ -n "$EXTRA_BACKLOG_SLOTS" ] && SLOTS="$SLOTS,$EXTRA_BACKLOG_SLOTS"
 run workload io.etlcdc.benchmarks.e2e.E2eWorkload prepare --source "$SOURCE"
@@ -111,6 +117,13 @@ for i in $(seq 1 "$REPEAT"); do
   run "pipeline_file$s" io.etlcdc.benchmarks.e2e.PipelineRun --source "$SOURCE" --slot "e2e_file$s" --events "$ROWS" \
     --poll-interval "$POLL" --sink file $rss --figure-prefix "pipeline_file$s" --work "$WORK/run"
   rm -f "$WORK/run/e2e_file$s.jsonl"*
+  if [ "$NATIVE" = 1 ]; then
+    run "baseline_json$s" io.etlcdc.benchmarks.e2e.DebeziumBaseline --format json --source "$SOURCE" --slot "e2e_debezium_json$s" \
+      --events "$ROWS" --poll-interval "$POLL" --figure-prefix "debezium_json_baseline$s"
+    run "pipeline_native_file$s" io.etlcdc.benchmarks.e2e.PipelineRun --engine native --source "$SOURCE" --slot "e2e_native$s" \
+      --events "$ROWS" --poll-interval "$POLL" --sink file --figure-prefix "pipeline_native_file$s" --work "$WORK/run"
+    rm -f "$WORK/run/e2e_native$s.jsonl"*
+  fi
 done
 run pipeline_jdbc io.etlcdc.benchmarks.e2e.PipelineRun --source "$SOURCE" --slot e2e_jdbc --events "$ROWS" \
   --poll-interval "$POLL" --sink jdbc --target "$TARGET" --work "$WORK/run"
@@ -134,9 +147,6 @@ if [ "$NATIVE" = 1 ]; then
     --work "$WORK/run"
   run native_source io.etlcdc.benchmarks.e2e.NativeSourceRun --source "$SOURCE" --slot e2e_native_source --events "$ROWS" \
     --poll-interval "$POLL" --figure-prefix native_source_only --work "$WORK/run"
-  run pipeline_native_file io.etlcdc.benchmarks.e2e.PipelineRun --engine native --source "$SOURCE" --slot e2e_native \
-    --events "$ROWS" --poll-interval "$POLL" --sink file --figure-prefix pipeline_native_file --work "$WORK/run"
-  rm -f "$WORK/run/e2e_native.jsonl"*
 fi
 # ---- end of further runs -------------------------------------------------------------------------------
 
@@ -190,11 +200,22 @@ figure e2e_cpu_per_event_vs_debezium_ratio \
 figure e2e_second_half_vs_debezium_ratio \
   "$(ratio "$(median pipeline_file second_half_events_per_s)" "$(median debezium_baseline second_half_events_per_s)")"
 if [ "$NATIVE" = 1 ]; then
+  JSON_BASE=$(median debezium_json_baseline events_per_s)
+  NATIVE_PIPE=$(median pipeline_native_file events_per_s)
+  PAIRS=""
+  for i in $(seq 1 "$REPEAT"); do
+    s=$(suffix "$i")
+    PAIRS="$PAIRS${PAIRS:+,}$(ratio "$(value "pipeline_native_file${s}_events_per_s")" "$(value "debezium_json_baseline${s}_events_per_s")")"
+  done
+  figure e2e_native_vs_debezium_ratio_per_pair "$PAIRS"
+  figure debezium_json_baseline_median_events_per_s "$JSON_BASE"
+  figure pipeline_native_file_median_events_per_s "$NATIVE_PIPE"
   figure e2e_native_second_half_vs_debezium_ratio \
-    "$(ratio "$(value pipeline_native_file_second_half_events_per_s)" "$(median debezium_baseline second_half_events_per_s)")"
+    "$(ratio "$(median pipeline_native_file second_half_events_per_s)" "$(median debezium_json_baseline second_half_events_per_s)")"
   figure e2e_native_cpu_per_event_vs_debezium_ratio \
-    "$(ratio "$(value pipeline_native_file_cpu_us_per_event)" "$(median debezium_baseline cpu_us_per_event)")"
-  figure e2e_native_vs_debezium_ratio "$(ratio "$(value pipeline_native_file_events_per_s)" "$BASE")"
+    "$(ratio "$(median pipeline_native_file cpu_us_per_event)" "$(median debezium_json_baseline cpu_us_per_event)")"
+  figure e2e_native_vs_debezium_connect_ratio "$(ratio "$NATIVE_PIPE" "$BASE")"
+  figure e2e_native_vs_debezium_ratio "$(ratio "$NATIVE_PIPE" "$JSON_BASE")"
   RECV=$(value pg_recvlogical_events_per_s)
   if [ -n "$RECV" ]; then
     figure native_vs_pg_recvlogical_ratio "$(ratio "$(value native_source_only_events_per_s)" "$RECV")"

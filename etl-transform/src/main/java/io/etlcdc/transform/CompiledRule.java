@@ -97,7 +97,9 @@ abstract class CompiledRule {
         private static final long serialVersionUID = 1L;
 
         OwnedRow(Map<String, Object> row) {
-            super(row);
+            // room for the row and a few new fields; forEach copies without wrapping each entry of a read-only map
+            super(Math.max(16, (int) ((row.size() + 4) / 0.75f) + 1));
+            row.forEach(this::put);
         }
     }
 

@@ -51,4 +51,26 @@ class IsoInstantTest {
             same(Instant.ofEpochSecond(day * 86_400 + 10_957L * 86_400 - 1, 999_000_000));
         }
     }
+
+    @Test
+    void readsBackWhatItWrites() {
+        SplittableRandom random = new SplittableRandom(11);
+        for (int i = 0; i < 200_000; i++) {
+            Instant t = Instant.ofEpochSecond(random.nextLong(0, 253_402_300_800L), i % 3 == 0 ? 0 : random.nextInt(1_000_000_000));
+            assertThat(IsoInstant.parse(IsoInstant.format(t))).isEqualTo(t);
+        }
+        assertThat(IsoInstant.parse("2026-12-07T20:56:23.5Z")).isEqualTo(Instant.parse("2026-12-07T20:56:23.5Z"));
+        assertThat(IsoInstant.parse("2024-02-29T00:00:00.000000001Z")).isEqualTo(Instant.parse("2024-02-29T00:00:00.000000001Z"));
+    }
+
+    @Test
+    void leavesEveryOtherShapeToTheJdkParser() {
+        for (String text : new String[] {"", "infinity", "-infinity", "2026-12-07T20:56:23+01:00", "2026-12-07T20:56:23.Z",
+                "2026-12-07T20:56:23.1234567890Z", "2026-12-07 20:56:23Z", "2026-02-30T00:00:00Z", "2025-02-29T00:00:00Z",
+                "2026-13-01T00:00:00Z", "2026-00-10T00:00:00Z", "2026-12-07T24:00:00Z", "2026-12-07T23:60:00Z",
+                "2026-12-07T23:00:60Z", "1969-12-31T23:59:59Z", "2026-12-07T2a:00:00Z", "+12026-01-01T00:00:00Z",
+                "2026-12-07T20:56:23.58914aZ", "2026-12-07T20:56:23z", "2026-12-07T-1:00:00Z"}) {
+            assertThat(IsoInstant.parse(text)).as(text).isNull();
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package io.etlcdc.cdc.debezium;
 
 import io.etlcdc.core.event.ColumnType;
+import io.etlcdc.core.json.IsoInstant;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
@@ -8,6 +9,7 @@ import org.apache.kafka.connect.data.Struct;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -128,6 +130,10 @@ public final class ConnectValues {
     /** Debezium's ZonedTimestamp text; values it cannot parse ({@code infinity}) stay text. */
     private static Object instant(Object v) {
         String s = (String) v;
+        Instant fast = IsoInstant.parse(s); // the usual UTC shape, without a DateTimeFormatter
+        if (fast != null) {
+            return fast;
+        }
         try {
             return OffsetDateTime.parse(s).toInstant();
         } catch (DateTimeParseException e) {

@@ -360,7 +360,12 @@ final class NativePostgresSource implements Source {
     private final class Reader implements PgOutputDecoder.Handler {
         private final DebeziumDialect.StartPlan plan;
         private final Position resumeFrom;
-        private final BlockingQueue<List<ChangeEvent>> queue = new ArrayBlockingQueue<>(8);
+        /**
+         * Decoded batches waiting for the pipeline. Two are enough to keep the reader busy while the pipeline
+         * takes one; more only add live events that every young GC must copy (the pipeline's own buffer is
+         * the bound that matters).
+         */
+        private final BlockingQueue<List<ChangeEvent>> queue = new ArrayBlockingQueue<>(2);
         private volatile Throwable failure;
         private volatile boolean done;
         volatile boolean received;
