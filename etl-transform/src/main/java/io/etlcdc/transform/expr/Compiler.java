@@ -85,8 +85,12 @@ final class Compiler {
         }
     }
 
-    /** The compiled form: either a single expression (typed) or statements rendering text. */
-    record Compiled(Expr single, List<Stmt> body) {
+    /**
+     * The compiled form: either a single expression (typed) or statements rendering text; {@code parts}
+     * holds the body as static text (String) and output expressions (Expr) when it has nothing else (no
+     * tags), else null.
+     */
+    record Compiled(Expr single, List<Stmt> body, List<Object> parts) {
     }
 
     private final String source;
@@ -163,10 +167,21 @@ final class Compiler {
             }
         }
         if (single != null) {
-            return new Compiled(single, List.of());
+            return new Compiled(single, List.of(), null);
         }
         block(children, body);
-        return new Compiled(null, List.copyOf(body));
+        List<Object> parts = new ArrayList<>();
+        for (Node n : children) {
+            if (n instanceof TextNode t) {
+                parts.add(text(t));
+            } else if (n instanceof ExpressionNode e) {
+                parts.add(expression(e));
+            } else {
+                parts = null;
+                break;
+            }
+        }
+        return new Compiled(null, List.copyOf(body), parts);
     }
 
     private static String text(TextNode t) {

@@ -18,10 +18,35 @@ final class LiteralParser {
     private static final Object NOT_LITERAL = new Object();
 
     private final String s;
+    /** When true, string values come back as {@link Quoted} (their quote kept); keys stay plain strings. */
+    private final boolean keepQuotes;
     private int i;
 
     private LiteralParser(String s) {
+        this(s, false);
+    }
+
+    private LiteralParser(String s, boolean keepQuotes) {
         this.s = s;
+        this.keepQuotes = keepQuotes;
+    }
+
+    /** A string value read in {@link #parseWithQuotes} mode, with the quote it was written in. */
+    record Quoted(String text, char quote) {
+    }
+
+    /**
+     * Reads {@code text} (already stripped) as one dict/list literal, string values as {@link Quoted};
+     * throws when it is not exactly one literal. For {@link LiteralShape}, at compile time.
+     */
+    static Object parseWithQuotes(String text) {
+        LiteralParser p = new LiteralParser(text, true);
+        Object v = p.value();
+        p.ws();
+        if (p.i != text.length() || v == NOT_LITERAL) {
+            throw new IllegalArgumentException("not one literal");
+        }
+        return v;
     }
 
     /** The typed value of {@code text}, or {@code text} itself when it is not a literal. */
@@ -70,7 +95,7 @@ final class LiteralParser {
             case '{': return dict();
             case '[': return sequence(']', false);
             case '(': return sequence(')', true);
-            case '"': case '\'': return string(c);
+            case '"': case '\'': return keepQuotes ? new Quoted(string(c), c) : string(c);
             default: return atom();
         }
     }
@@ -85,6 +110,9 @@ final class LiteralParser {
         }
         while (true) {
             Object k = value();
+            if (k instanceof Quoted q) {
+                k = q.text();
+            }
             ws();
             expect(':');
             Object v = value();

@@ -21,10 +21,13 @@ public final class Template implements ExpressionEngine.CompiledExpression {
     private final Node fallbackRoot;
     private final SandboxedJinjava fallback;
     private final TemplateLimits limits;
+    /** The dict/list literal this template writes, when it is one (see {@link LiteralShape}); else null. */
+    private final LiteralShape shape;
 
     Template(String source, Compiler.Compiled compiled, Node fallbackRoot, SandboxedJinjava fallback, TemplateLimits limits) {
         this.source = source;
         this.compiled = compiled;
+        this.shape = compiled == null || compiled.parts() == null ? null : LiteralShape.of(compiled.parts());
         this.fallbackRoot = fallbackRoot;
         this.fallback = fallback;
         this.limits = limits;
@@ -55,7 +58,15 @@ public final class Template implements ExpressionEngine.CompiledExpression {
             Object v = compiled.single().eval(f);
             return v instanceof Undefined ? null : v;
         }
+        if (shape != null) {
+            return shape.evaluate(f);
+        }
         return LiteralParser.typed(renderBody(f));
+    }
+
+    /** True when the template's typed value is built from its literal's shape, without rendering text. */
+    boolean hasLiteralShape() {
+        return shape != null;
     }
 
     /** The template rendered to text, as Jinja2's {@code Template.render} would. */
