@@ -40,9 +40,10 @@ public final class PostgresOptions {
                     + "even when only other databases or uncaptured tables change.");
 
     public static final ConfigOption<String> ENGINE = ConfigOptions.key("engine")
-            .stringType().defaultValue("debezium").withValidator(Validator.oneOf("debezium", "native"))
-            .withDescription("debezium: the Debezium embedded engine (default); native: the built-in pgoutput reader "
-                    + "(several times faster, same change events; see the module README for what each covers).");
+            .stringType().defaultValue("native").withValidator(Validator.oneOf("native", "debezium"))
+            .withDescription("native: the built-in pgoutput reader (default; several times Debezium's speed, the same change "
+                    + "events); debezium: the Debezium embedded engine (debezium.* properties, Debezium's snapshot modes and "
+                    + "offsets). See the module README for what each covers.");
 
     public static final ConfigOption<Integer> SNAPSHOT_CHUNK_SIZE = ConfigOptions.key("snapshot_chunk_size")
             .intType().defaultValue(10_000).withValidator(Validator.range(1, 10_000_000))
