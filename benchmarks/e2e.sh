@@ -1,27 +1,25 @@
 #!/usr/bin/env bash
-# End-to-end benchmark: PostgreSQL -> raw Debezium (baseline) vs. this product's pipeline.
+# End-to-end benchmark: PostgreSQL -> raw Debezium (baselines) vs. this product's pipeline.
 #
 # One run, on one machine (see benchmarks/README.md, "End to end"):
 #   1. starts two embedded PostgreSQL 16 servers: the source (wal_level=logical) and the jdbc sink's target;
 #   2. makes one replication slot per run, then inserts the same $E2E_ROWS rows once: every slot holds the
 #      very same backlog;
-#   3. streams it through the raw Debezium embedded engine into a consumer that only counts (the baseline)
-#      and through the product's pipeline (postgresql source -> the spec's rules -> two quality checks -> file
-#      sink), alternately $E2E_REPEAT times (medians compared); then with the jdbc sink into the target server
-#      (plus breakdown runs: no sink, no stages);
+#   3. streams it, alternately $E2E_REPEAT times (medians compared), through
+#      - the raw Debezium embedded engine into a consumer that only counts, in the Connect format
+#        (SourceRecords, what the product's Debezium engine consumes: the baseline of issue 10) and in the
+#        JSON format (JSON text: the baseline issue 13 names);
+#      - the product's pipeline (postgresql source with its default engine, native -> the spec's rules -> two
+#        quality checks -> file sink), and the same pipeline with engine: debezium;
+#      then once with the jdbc sink into the target server, through pg_recvlogical (PostgreSQL's own client,
+#      to a file) and the native engine alone (a counting context), plus breakdown runs (no sink, no stages);
 #   4. commit-to-sink latency at a steady $E2E_RATE changes/s with poll_interval $E2E_POLL_INTERVAL
-#      (Debezium alone, then the pipeline);
+#      (Debezium alone, the pipeline, the pipeline with engine: debezium);
 #   5. resident memory of the pipeline process while a backlog of $E2E_BACKLOG_ROWS events drains;
-#   6. prints one name=value line per figure, and last e2e_vs_debezium_ratio (median pipeline events/s with
-#      the file sink / median baseline events/s).
-# With E2E_NATIVE=1 (default) the same backlog also goes through the raw Debezium engine with its JSON format
-# (a counting consumer of JSON text: issue 13's baseline) and the pipeline with engine: native (file sink),
-# both in the alternating repeats, then once through pg_recvlogical (PostgreSQL's own client, to a file) and
-# the native pgoutput engine alone (a counting context); latency is measured with the native engine too. It
-# prints e2e_native_vs_debezium_ratio (median native pipeline events/s / median JSON baseline events/s, as
-# issue 13 defines it), e2e_native_vs_debezium_connect_ratio (the same over the Connect-format baseline, the
-# stricter one) and native_vs_pg_recvlogical_ratio (native source alone / pg_recvlogical), all from the same
-# backlog in the same run.
+#   6. prints one name=value line per figure; then e2e_native_vs_debezium_ratio (median pipeline events/s /
+#      median JSON baseline events/s, issue 13), native_vs_pg_recvlogical_ratio (native source alone /
+#      pg_recvlogical), and last e2e_vs_debezium_ratio (median pipeline events/s with the file sink / median
+#      Connect baseline events/s, issue 10).
 # Every Java process runs with the same flags ($E2E_JVM_FLAGS). Not part of ./mvnw verify.
 #
 # Usage: benchmarks/e2e.sh            (builds benchmarks/target/benchmarks.jar first; E2E_SKIP_BUILD=1 skips that)
@@ -46,14 +44,6 @@ RESULTS="$WORK/results.txt"
 mkdir -p "$WORK"
 : > "$RESULTS"
 echo "logs and results go to $WORK" >&2
-
-# Slots that stream the $ROWS-row backlog. Further backlog runs (see "Further runs" below) add theirs here,
-# e.g. EXTRA_BACKLOG_SLOTS="e2e_native", so that they read the very same rows.
-EXTRA_BACKLOG_SLOTS=${E2E_EXTRA_BACKLOG_SLOTS:-}
-NATIVE=${E2E_NATIVE:-1}
-if [ "$NATIVE" = 1 ]; then
-  EXTRA_BACKLOG_SLOTS="${EXTRA_BACKLOG_SLOTS}${EXTRA_BACKLOG_SLOTS:+,}e2e_recvlogical,e2e_native_source"
-fi
 
 if [ "${E2E_SKIP_BUILD:-0}" != 1 ]; then
   echo "building $JAR ..." >&2
@@ -97,18 +87,17 @@ TARGET=$(sed -n 's/^target=//p' "$WORK/db/databases.properties")
 
 # ---- 2. the backlog: one slot per run, then the rows ---------------------------------------------------
 suffix() { [ "$1" = 1 ] && echo "" || echo "_$1"; }
-SLOTS="e2e_jdbc"
+SLOTS="e2e_jdbc,e2e_recvlogical,e2e_native_source"
 for i in $(seq 1 "$REPEAT"); do
-  SLOTS="$SLOTS,e2e_debezium$(suffix "$i"),e2e_file$(suffix "$i")"
-  [ "$NATIVE" = 1 ] && SLOTS="$SLOTS,e2e_debezium_json$(suffix "$i"),e2e_native$(suffix "$i")"
+  s=$(suffix "$i")
+  SLOTS="$SLOTS,e2e_debezium$s,e2e_file$s,e2e_debezium_json$s,e2e_dbz_file$s"
 done
 [ "$BREAKDOWN" = 1 ] && SLOTS="$SLOTS,e2e_nosink,e2e_source"
-[ -n "$EXTRA_BACKLOG_SLOTS" ] && SLOTS="$SLOTS,$EXTRA_BACKLOG_SLOTS"
 run workload io.etlcdc.benchmarks.e2e.E2eWorkload prepare --source "$SOURCE"
 run backlog io.etlcdc.benchmarks.e2e.E2eWorkload backlog --source "$SOURCE" --rows "$ROWS" --first-id 1 --slots "$SLOTS"
 
 # ---- 3. throughput over the same backlog -----------------------------------------------------------------
-# baseline and pipeline alternate, so that a change in the machine's load hits both alike
+# baselines and pipelines alternate, so that a change in the machine's load hits all alike
 for i in $(seq 1 "$REPEAT"); do
   s=$(suffix "$i")
   run "baseline$s" io.etlcdc.benchmarks.e2e.DebeziumBaseline --source "$SOURCE" --slot "e2e_debezium$s" --events "$ROWS" \
@@ -117,16 +106,19 @@ for i in $(seq 1 "$REPEAT"); do
   run "pipeline_file$s" io.etlcdc.benchmarks.e2e.PipelineRun --source "$SOURCE" --slot "e2e_file$s" --events "$ROWS" \
     --poll-interval "$POLL" --sink file $rss --figure-prefix "pipeline_file$s" --work "$WORK/run"
   rm -f "$WORK/run/e2e_file$s.jsonl"*
-  if [ "$NATIVE" = 1 ]; then
-    run "baseline_json$s" io.etlcdc.benchmarks.e2e.DebeziumBaseline --format json --source "$SOURCE" --slot "e2e_debezium_json$s" \
-      --events "$ROWS" --poll-interval "$POLL" --figure-prefix "debezium_json_baseline$s"
-    run "pipeline_native_file$s" io.etlcdc.benchmarks.e2e.PipelineRun --engine native --source "$SOURCE" --slot "e2e_native$s" \
-      --events "$ROWS" --poll-interval "$POLL" --sink file --figure-prefix "pipeline_native_file$s" --work "$WORK/run"
-    rm -f "$WORK/run/e2e_native$s.jsonl"*
-  fi
+  run "baseline_json$s" io.etlcdc.benchmarks.e2e.DebeziumBaseline --format json --source "$SOURCE" --slot "e2e_debezium_json$s" \
+    --events "$ROWS" --poll-interval "$POLL" --figure-prefix "debezium_json_baseline$s"
+  run "pipeline_debezium_file$s" io.etlcdc.benchmarks.e2e.PipelineRun --engine debezium --source "$SOURCE" --slot "e2e_dbz_file$s" \
+    --events "$ROWS" --poll-interval "$POLL" --sink file --figure-prefix "pipeline_debezium_file$s" --work "$WORK/run"
+  rm -f "$WORK/run/e2e_dbz_file$s.jsonl"*
 done
 run pipeline_jdbc io.etlcdc.benchmarks.e2e.PipelineRun --source "$SOURCE" --slot e2e_jdbc --events "$ROWS" \
   --poll-interval "$POLL" --sink jdbc --target "$TARGET" --work "$WORK/run"
+# PostgreSQL's own client (decoding and shipping only), then the native engine alone
+run recvlogical io.etlcdc.benchmarks.e2e.RecvlogicalRun --source "$SOURCE" --slot e2e_recvlogical --events "$ROWS" \
+  --work "$WORK/run"
+run native_source io.etlcdc.benchmarks.e2e.NativeSourceRun --source "$SOURCE" --slot e2e_native_source --events "$ROWS" \
+  --poll-interval "$POLL" --figure-prefix native_source_only --work "$WORK/run"
 if [ "$BREAKDOWN" = 1 ]; then
   # where the time goes: the same pipeline without a sink, then without the stages either
   run pipeline_nosink io.etlcdc.benchmarks.e2e.PipelineRun --source "$SOURCE" --slot e2e_nosink --events "$ROWS" \
@@ -134,22 +126,6 @@ if [ "$BREAKDOWN" = 1 ]; then
   run pipeline_source io.etlcdc.benchmarks.e2e.PipelineRun --source "$SOURCE" --slot e2e_source --events "$ROWS" \
     --poll-interval "$POLL" --sink none --stages none --figure-prefix pipeline_source_only --work "$WORK/run"
 fi
-
-# ---- Further runs ------------------------------------------------------------------------------------------
-# Add further runs here (for instance the native pgoutput engine, classes under
-# benchmarks/src/main/java/io/etlcdc/benchmarks/e2e/native/). Each one calls
-#   run <log name> <main class> --source "$SOURCE" --slot <one of EXTRA_BACKLOG_SLOTS> --events "$ROWS" ...
-# and prints name=value lines (through `run` they land in $RESULTS); they appear before the final ratio.
-# The $ROWS-row backlog is in every slot of SLOTS until step 4 drops them.
-if [ "$NATIVE" = 1 ]; then
-  # PostgreSQL's own client (decoding and shipping only), the native engine alone, then the whole pipeline on it
-  run recvlogical io.etlcdc.benchmarks.e2e.RecvlogicalRun --source "$SOURCE" --slot e2e_recvlogical --events "$ROWS" \
-    --work "$WORK/run"
-  run native_source io.etlcdc.benchmarks.e2e.NativeSourceRun --source "$SOURCE" --slot e2e_native_source --events "$ROWS" \
-    --poll-interval "$POLL" --figure-prefix native_source_only --work "$WORK/run"
-fi
-# ---- end of further runs -------------------------------------------------------------------------------
-
 run drop io.etlcdc.benchmarks.e2e.E2eWorkload drop --source "$SOURCE" --slots "$SLOTS"
 
 # ---- 4. commit-to-sink latency at a steady rate ---------------------------------------------------------
@@ -159,14 +135,11 @@ run latency_pipeline io.etlcdc.benchmarks.e2e.PipelineRun --mode latency --sourc
   --rate "$RATE" --warmup-s "$LATENCY_WARMUP_SECONDS" --seconds "$LATENCY_SECONDS" --poll-interval "$POLL" \
   --first-id 200000001 --sink file --work "$WORK/run"
 rm -f "$WORK/run/e2e_latency.jsonl"*
-run drop_latency io.etlcdc.benchmarks.e2e.E2eWorkload drop --source "$SOURCE" --slots e2e_dbz_latency,e2e_latency
-if [ "$NATIVE" = 1 ]; then
-  run latency_native io.etlcdc.benchmarks.e2e.PipelineRun --mode latency --engine native --source "$SOURCE" \
-    --slot e2e_native_latency --rate "$RATE" --warmup-s "$LATENCY_WARMUP_SECONDS" --seconds "$LATENCY_SECONDS" \
-    --poll-interval "$POLL" --first-id 250000001 --sink file --figure-prefix latency_native --work "$WORK/run"
-  rm -f "$WORK/run/e2e_native_latency.jsonl"*
-  run drop_latency_native io.etlcdc.benchmarks.e2e.E2eWorkload drop --source "$SOURCE" --slots e2e_native_latency
-fi
+run latency_debezium_engine io.etlcdc.benchmarks.e2e.PipelineRun --mode latency --engine debezium --source "$SOURCE" \
+  --slot e2e_dbz_engine_latency --rate "$RATE" --warmup-s "$LATENCY_WARMUP_SECONDS" --seconds "$LATENCY_SECONDS" \
+  --poll-interval "$POLL" --first-id 250000001 --sink file --figure-prefix latency_debezium_engine --work "$WORK/run"
+rm -f "$WORK/run/e2e_dbz_engine_latency.jsonl"*
+run drop_latency io.etlcdc.benchmarks.e2e.E2eWorkload drop --source "$SOURCE" --slots e2e_dbz_latency,e2e_latency,e2e_dbz_engine_latency
 
 # ---- 5. resident memory while a large backlog drains ----------------------------------------------------
 run backlog_drain io.etlcdc.benchmarks.e2e.E2eWorkload backlog --source "$SOURCE" --rows "$BACKLOG_ROWS" \
@@ -185,42 +158,38 @@ median() {
     | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 figure machine_load_1m_at_end "$(cut -d' ' -f1 /proc/loadavg)"
-PAIRS=""
-for i in $(seq 1 "$REPEAT"); do
-  s=$(suffix "$i")
-  PAIRS="$PAIRS${PAIRS:+,}$(ratio "$(value "pipeline_file${s}_events_per_s")" "$(value "debezium_baseline${s}_events_per_s")")"
-done
-figure e2e_vs_debezium_ratio_per_pair "$PAIRS"
+# pairs <pipeline prefix> <baseline prefix>: the ratio of each repeat's pair
+pairs() {
+  local out="" i s
+  for i in $(seq 1 "$REPEAT"); do
+    s=$(suffix "$i")
+    out="$out${out:+,}$(ratio "$(value "$1${s}_events_per_s")" "$(value "$2${s}_events_per_s")")"
+  done
+  echo "$out"
+}
 BASE=$(median debezium_baseline events_per_s)
+JSON_BASE=$(median debezium_json_baseline events_per_s)
+PIPE=$(median pipeline_file events_per_s)
 figure debezium_baseline_median_events_per_s "$BASE"
-figure pipeline_file_median_events_per_s "$(median pipeline_file events_per_s)"
+figure debezium_json_baseline_median_events_per_s "$JSON_BASE"
+figure pipeline_file_median_events_per_s "$PIPE"
+figure pipeline_debezium_file_median_events_per_s "$(median pipeline_debezium_file events_per_s)"
+figure e2e_vs_debezium_ratio_per_pair "$(pairs pipeline_file debezium_baseline)"
 figure e2e_jdbc_vs_debezium_ratio "$(ratio "$(value pipeline_jdbc_events_per_s)" "$BASE")"
 figure e2e_cpu_per_event_vs_debezium_ratio \
   "$(ratio "$(median pipeline_file cpu_us_per_event)" "$(median debezium_baseline cpu_us_per_event)")"
 figure e2e_second_half_vs_debezium_ratio \
   "$(ratio "$(median pipeline_file second_half_events_per_s)" "$(median debezium_baseline second_half_events_per_s)")"
-if [ "$NATIVE" = 1 ]; then
-  JSON_BASE=$(median debezium_json_baseline events_per_s)
-  NATIVE_PIPE=$(median pipeline_native_file events_per_s)
-  PAIRS=""
-  for i in $(seq 1 "$REPEAT"); do
-    s=$(suffix "$i")
-    PAIRS="$PAIRS${PAIRS:+,}$(ratio "$(value "pipeline_native_file${s}_events_per_s")" "$(value "debezium_json_baseline${s}_events_per_s")")"
-  done
-  figure e2e_native_vs_debezium_ratio_per_pair "$PAIRS"
-  figure debezium_json_baseline_median_events_per_s "$JSON_BASE"
-  figure pipeline_native_file_median_events_per_s "$NATIVE_PIPE"
-  figure e2e_native_second_half_vs_debezium_ratio \
-    "$(ratio "$(median pipeline_native_file second_half_events_per_s)" "$(median debezium_json_baseline second_half_events_per_s)")"
-  figure e2e_native_cpu_per_event_vs_debezium_ratio \
-    "$(ratio "$(median pipeline_native_file cpu_us_per_event)" "$(median debezium_json_baseline cpu_us_per_event)")"
-  figure e2e_native_vs_debezium_connect_ratio "$(ratio "$NATIVE_PIPE" "$BASE")"
-  figure e2e_native_vs_debezium_ratio "$(ratio "$NATIVE_PIPE" "$JSON_BASE")"
-  RECV=$(value pg_recvlogical_events_per_s)
-  if [ -n "$RECV" ]; then
-    figure native_vs_pg_recvlogical_ratio "$(ratio "$(value native_source_only_events_per_s)" "$RECV")"
-  else
-    figure native_vs_pg_recvlogical_ratio "unavailable (no pg_recvlogical: set PG_RECVLOGICAL or install a PostgreSQL client)"
-  fi
+figure e2e_debezium_engine_vs_debezium_ratio_per_pair "$(pairs pipeline_debezium_file debezium_baseline)"
+figure e2e_debezium_engine_vs_debezium_ratio "$(ratio "$(median pipeline_debezium_file events_per_s)" "$BASE")"
+figure e2e_native_vs_debezium_ratio_per_pair "$(pairs pipeline_file debezium_json_baseline)"
+figure e2e_native_second_half_vs_debezium_ratio \
+  "$(ratio "$(median pipeline_file second_half_events_per_s)" "$(median debezium_json_baseline second_half_events_per_s)")"
+figure e2e_native_vs_debezium_ratio "$(ratio "$PIPE" "$JSON_BASE")"
+RECV=$(value pg_recvlogical_events_per_s)
+if [ -n "$RECV" ]; then
+  figure native_vs_pg_recvlogical_ratio "$(ratio "$(value native_source_only_events_per_s)" "$RECV")"
+else
+  figure native_vs_pg_recvlogical_ratio "unavailable (no pg_recvlogical: set PG_RECVLOGICAL or install a PostgreSQL client)"
 fi
-figure e2e_vs_debezium_ratio "$(ratio "$(median pipeline_file events_per_s)" "$BASE")"
+figure e2e_vs_debezium_ratio "$(ratio "$PIPE" "$BASE")"

@@ -71,8 +71,11 @@ public final class PipelineRun {
         config.put("snapshot_mode", "never");
         config.put("slot_name", slot);
         config.put("publication_name", slot + "_pub");
-        // debezium (default) or native: the postgresql source's engine
-        config.put("engine", args.get("engine", "debezium"));
+        // --engine native|debezium: the postgresql source's engine; without it, the source's default (native)
+        String engine = args.get("engine", null);
+        if (engine != null) {
+            config.put("engine", engine);
+        }
         ClassLoader cl = PipelineRun.class.getClassLoader();
         TimedSource source = new TimedSource(ProviderRegistry.load(SourceProvider.class, cl).get("postgresql")
                 .create(ProviderContext.builder(slot).definition(new ConnectorDefinition(slot, "postgresql", sourceConn, config))
