@@ -311,14 +311,23 @@ class CrashRecoveryIT {
         }
     }
 
+    /** Lines in the sink's files; the running child may rotate a file between listing and reading: list again then. */
     private long fileLines() throws IOException {
-        long n = 0;
-        for (Path f : fileSinkFiles()) {
-            try (Stream<String> lines = Files.lines(f, StandardCharsets.UTF_8)) {
-                n += lines.count();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                long n = 0;
+                for (Path f : fileSinkFiles()) {
+                    try (Stream<String> lines = Files.lines(f, StandardCharsets.UTF_8)) {
+                        n += lines.count();
+                    }
+                }
+                return n;
+            } catch (java.nio.file.NoSuchFileException rotated) {
+                if (attempt == 10) {
+                    throw rotated;
+                }
             }
         }
-        return n;
     }
 
     // ---- the workload -------------------------------------------------------------------------
