@@ -10,7 +10,6 @@ import io.etlcdc.core.error.ErrorCode;
 import io.etlcdc.core.error.EtlException;
 import io.etlcdc.core.event.ChangeEvent;
 import io.etlcdc.core.event.Position;
-import io.etlcdc.core.spi.HealthStatus;
 import io.etlcdc.core.spi.Source;
 import io.etlcdc.core.spi.SourceContext;
 import io.etlcdc.core.spi.SourceHealth;
@@ -449,39 +448,21 @@ public class DebeziumSource implements Source {
         if (!running) {
             return problem == null ? SourceHealth.unknown() : SourceHealth.down(problem);
         }
-        Instant now = clock.instant();
-        HealthStatus status;
         String message = problem;
-        Instant activity = lastActivityAt;
         boolean up = connected;
         if (up && Boolean.FALSE.equals(dialect.connectorConnected(settings))) {
             up = false;
             message = "the connector is not connected to " + dialect.databaseName() + " (connecting, or reconnecting after a connection loss)";
         }
-        if (!up) {
-            status = HealthStatus.DOWN;
-            if (message == null) {
-                message = "connecting to " + dialect.databaseName();
-            }
-        } else if (settings.heartbeatsEnabled() && activity != null
-                && Duration.between(activity, now).compareTo(settings.stallTimeout()) > 0) {
-            status = HealthStatus.DOWN;
-            message = "stalled: connected but nothing (not even a heartbeat) arrived for "
-                    + Duration.between(activity, now).toSeconds() + " s";
-        } else if (!tableErrors.isEmpty()) {
-            status = HealthStatus.DEGRADED;
-            if (message == null) {
-                message = tableErrors.size() + " table(s) not captured, see table_errors";
-            }
-        } else {
-            status = HealthStatus.UP;
-        }
+        HealthVerdict verdict = HealthVerdict.of(up, message, dialect.databaseName(),
+                settings.heartbeatsEnabled() ? lastActivityAt : null, clock.instant(), settings.stallTimeout(),
+                "nothing (not even a heartbeat) arrived", tableErrors.size(), "table(s)");
         Map<String, Object> d = new LinkedHashMap<>(details);
         d.put("engine_starts", engineStarts);
         Position c = committed;
         if (c != null) {
             d.put("committed_position", c.display());
         }
-        return new SourceHealth(status, up, lastEventAt, lagMillis, message, tableErrors, d);
+        return new SourceHealth(verdict.status(), up, lastEventAt, lagMillis, verdict.message(), tableErrors, d);
     }
 }

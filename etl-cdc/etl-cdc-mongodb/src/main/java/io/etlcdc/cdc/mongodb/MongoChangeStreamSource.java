@@ -17,6 +17,7 @@ import com.mongodb.client.model.changestream.FullDocument;
 import com.mongodb.client.model.changestream.FullDocumentBeforeChange;
 import com.mongodb.client.model.changestream.OperationType;
 import io.etlcdc.cdc.debezium.Backoff;
+import io.etlcdc.cdc.debezium.HealthVerdict;
 import io.etlcdc.cdc.debezium.DebeziumSettings;
 import io.etlcdc.cdc.debezium.PositionTracker;
 import io.etlcdc.core.config.Secrets;
@@ -26,7 +27,6 @@ import io.etlcdc.core.error.RetriableEtlException;
 import io.etlcdc.core.event.ChangeEvent;
 import io.etlcdc.core.event.Operation;
 import io.etlcdc.core.event.Position;
-import io.etlcdc.core.spi.HealthStatus;
 import io.etlcdc.core.spi.Source;
 import io.etlcdc.core.spi.SourceContext;
 import io.etlcdc.core.spi.SourceHealth;
@@ -38,7 +38,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -552,24 +551,8 @@ final class MongoChangeStreamSource implements Source {
         if (!running) {
             return problem == null ? SourceHealth.unknown() : SourceHealth.down(problem);
         }
-        Instant now = clock.instant();
-        HealthStatus status;
-        String message = problem;
-        Instant activity = lastActivityAt;
-        if (!connected) {
-            status = HealthStatus.DOWN;
-            if (message == null) {
-                message = "connecting to MongoDB";
-            }
-        } else if (activity != null && Duration.between(activity, now).compareTo(settings.stallTimeout()) > 0) {
-            status = HealthStatus.DOWN;
-            message = "stalled: connected but the change stream answered nothing for " + Duration.between(activity, now).toSeconds() + " s";
-        } else if (!tableErrors.isEmpty()) {
-            status = HealthStatus.DEGRADED;
-            message = message == null ? tableErrors.size() + " collection(s) not captured, see table_errors" : message;
-        } else {
-            status = HealthStatus.UP;
-        }
+        HealthVerdict verdict = HealthVerdict.of(connected, problem, "MongoDB", lastActivityAt, clock.instant(), settings.stallTimeout(),
+                "the change stream answered nothing", tableErrors.size(), "collection(s)");
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("engine", "driver");
         d.put("stream_scope", scope);
@@ -580,6 +563,6 @@ final class MongoChangeStreamSource implements Source {
         if (c != null) {
             d.put("committed_position", c.display());
         }
-        return new SourceHealth(status, connected, lastEventAt, lagMillis, message, tableErrors, d);
+        return new SourceHealth(verdict.status(), connected, lastEventAt, lagMillis, verdict.message(), tableErrors, d);
     }
 }

@@ -1,6 +1,7 @@
 package io.etlcdc.cdc.postgres;
 
 import io.etlcdc.cdc.debezium.Backoff;
+import io.etlcdc.cdc.debezium.HealthVerdict;
 import io.etlcdc.cdc.debezium.DebeziumDialect;
 import io.etlcdc.cdc.debezium.DebeziumSettings;
 import io.etlcdc.cdc.postgres.nativ.PgOutputDecoder;
@@ -13,7 +14,6 @@ import io.etlcdc.core.event.ChangeEvent;
 import io.etlcdc.core.event.Operation;
 import io.etlcdc.core.event.Position;
 import io.etlcdc.core.event.TableSchema;
-import io.etlcdc.core.spi.HealthStatus;
 import io.etlcdc.core.spi.Source;
 import io.etlcdc.core.spi.SourceContext;
 import io.etlcdc.core.spi.SourceHealth;
@@ -254,26 +254,8 @@ final class NativePostgresSource implements Source {
         if (!running) {
             return problem == null ? SourceHealth.unknown() : SourceHealth.down(problem);
         }
-        Instant now = clock.instant();
-        HealthStatus status;
-        String message = problem;
-        Instant activity = lastActivityAt;
-        if (!connected) {
-            status = HealthStatus.DOWN;
-            if (message == null) {
-                message = "connecting to PostgreSQL";
-            }
-        } else if (settings.heartbeatsEnabled() && activity != null && Duration.between(activity, now).compareTo(settings.stallTimeout()) > 0) {
-            status = HealthStatus.DOWN;
-            message = "stalled: connected but nothing (not even a heartbeat) arrived for " + Duration.between(activity, now).toSeconds() + " s";
-        } else if (!tableErrors.isEmpty()) {
-            status = HealthStatus.DEGRADED;
-            if (message == null) {
-                message = tableErrors.size() + " table(s) not captured, see table_errors";
-            }
-        } else {
-            status = HealthStatus.UP;
-        }
+        HealthVerdict verdict = HealthVerdict.of(connected, problem, "PostgreSQL", settings.heartbeatsEnabled() ? lastActivityAt : null,
+                clock.instant(), settings.stallTimeout(), "nothing (not even a heartbeat) arrived", tableErrors.size(), "table(s)");
         Map<String, Object> d = new LinkedHashMap<>(details);
         d.put("engine", "native");
         d.put("engine_starts", engineStarts);
@@ -284,7 +266,7 @@ final class NativePostgresSource implements Source {
         if (c != null) {
             d.put("committed_position", c.display());
         }
-        return new SourceHealth(status, connected, lastEventAt, lagMillis, message, tableErrors, d);
+        return new SourceHealth(verdict.status(), connected, lastEventAt, lagMillis, verdict.message(), tableErrors, d);
     }
 
     /** A replication connection (for slot commands and streaming). */
