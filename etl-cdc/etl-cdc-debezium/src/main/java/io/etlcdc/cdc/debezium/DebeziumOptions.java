@@ -2,8 +2,11 @@ package io.etlcdc.cdc.debezium;
 
 import io.etlcdc.core.config.ConfigOption;
 import io.etlcdc.core.config.ConfigOptions;
+import io.etlcdc.core.config.ConnectorDefinition;
 import io.etlcdc.core.config.Validator;
+import io.etlcdc.core.error.ConfigException.ConfigError;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -57,6 +60,27 @@ public final class DebeziumOptions {
                     + "(at least three heartbeat intervals).");
 
     /** The options above, for a provider's {@code optionalOptions()}. */
+    /**
+     * For a source with several engines: one error per {@code debezium.*} key when the definition's engine (given
+     * or the option's default) is not {@code debezium}, since only Debezium reads them — refused rather than ignored.
+     * Only the key is named: the values may be secrets.
+     */
+    public static List<ConfigError> passThroughNeedsDebezium(ConnectorDefinition definition, ConfigOption<String> engine) {
+        boolean given = definition.config().containsKey(engine.key());
+        Object value = given ? definition.config().get(engine.key()) : engine.defaultValue();
+        List<ConfigError> errors = new ArrayList<>();
+        if ("debezium".equals(value)) {
+            return errors;
+        }
+        for (String key : definition.config().keySet()) {
+            if (key.startsWith(PASS_THROUGH_PREFIX)) {
+                errors.add(new ConfigError(key, null, "applies to engine: debezium only, and this source's engine is " + value
+                        + (given ? "" : " (the default)") + "; set engine: debezium or remove it"));
+            }
+        }
+        return errors;
+    }
+
     public static Set<ConfigOption<?>> common() {
         return Set.of(POLL_INTERVAL, TABLES, SNAPSHOT_MODE, HEARTBEAT_INTERVAL, COMMIT_INTERVAL, RETRY_INITIAL_DELAY,
                 RETRY_MAX_DELAY, MAX_RETRIES, STALL_TIMEOUT);

@@ -89,6 +89,7 @@ public final class MongoSourceProvider implements SourceProvider {
                 // already reported by the default validation
             }
         }
+        errors.addAll(DebeziumOptions.passThroughNeedsDebezium(definition, MongoOptions.ENGINE));
         return errors;
     }
 

@@ -35,7 +35,11 @@ class MongoSourceProviderTest {
                 .isEmpty();
         List<ConfigError> errors = provider.validate(new ConnectorDefinition("m", "mongodb", "mongodb://cdc:s3cret@h1:27017",
                 Map.of("tables", List.of("$bad"), "poll_interval", "soon", "colections", List.of("x"), "debezium.anything", "ok")));
-        assertThat(keys(errors)).containsExactlyInAnyOrder("connection_string", "tables", "poll_interval", "colections");
+        // debezium.* with the driver engine (the default): refused, not ignored
+        assertThat(keys(errors)).containsExactlyInAnyOrder("connection_string", "tables", "poll_interval", "colections", "debezium.anything");
+        assertThat(errors.toString()).contains("engine is driver (the default)");
+        assertThat(provider.validate(new ConnectorDefinition("m", "mongodb", URL, Map.of("engine", "debezium", "debezium.anything", "ok"))))
+                .isEmpty();
         assertThat(errors.toString()).doesNotContain("s3cret").contains("names no database");
         assertThat(keys(provider.validate(new ConnectorDefinition("m", "mongodb", "mysql://u:p@h/db", Map.of()))))
                 .containsExactly("connection_string");

@@ -91,18 +91,7 @@ public final class PostgresSourceProvider implements SourceProvider {
                 // already reported by the default validation
             }
         }
-        // debezium.* properties reach only the Debezium engine: refuse them with the native one rather than ignore them
-        // (their values may be secrets: only the key is named)
-        Object engine = definition.config().getOrDefault(PostgresOptions.ENGINE.key(), PostgresOptions.ENGINE.defaultValue());
-        if ("native".equals(engine)) {
-            definition.config().keySet().forEach(key -> {
-                if (key.startsWith(DebeziumOptions.PASS_THROUGH_PREFIX)) {
-                    errors.add(new ConfigError(key, null, "applies to engine: debezium only, and this source's engine is native"
-                            + (definition.config().containsKey(PostgresOptions.ENGINE.key()) ? "" : " (the default)")
-                            + "; set engine: debezium or remove it"));
-                }
-            });
-        }
+        errors.addAll(DebeziumOptions.passThroughNeedsDebezium(definition, PostgresOptions.ENGINE));
         return errors;
     }
 
