@@ -1,7 +1,9 @@
 package io.etlcdc.cdc.postgres;
 
+import io.etlcdc.cdc.debezium.DebeziumSource;
 import io.etlcdc.core.config.ConnectorDefinition;
 import io.etlcdc.core.error.ConfigException.ConfigError;
+import io.etlcdc.core.spi.ProviderContext;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -17,8 +19,12 @@ class PostgresSourceProviderTest {
     }
 
     @Test
-    void theDefaultEngineIsNative() {
-        assertThat(PostgresOptions.ENGINE.defaultValue()).isEqualTo("native");
+    void withoutAnEngineTheSourceIsTheNativeOne() {
+        ConnectorDefinition d = new ConnectorDefinition("pg", "postgresql", "postgresql://u:p@localhost/db", Map.of("tables", List.of("users")));
+        assertThat(provider.create(ProviderContext.builder("pg").definition(d).build())).isInstanceOf(NativePostgresSource.class);
+        ConnectorDefinition debezium = new ConnectorDefinition("pg", "postgresql", "postgresql://u:p@localhost/db",
+                Map.of("tables", List.of("users"), "engine", "debezium"));
+        assertThat(provider.create(ProviderContext.builder("pg").definition(debezium).build())).isInstanceOf(DebeziumSource.class);
     }
 
     @Test
