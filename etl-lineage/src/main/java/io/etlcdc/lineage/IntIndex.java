@@ -50,27 +50,26 @@ final class IntIndex {
             return (int) (h ^ (h >>> 32));
         }
 
-        int get(long key) {
+        /** The slot holding {@code key}, or the empty slot where it would go. */
+        private int slot(long key) {
             int i = hash(key) & mask;
             long k;
-            while ((k = keys[i]) != -1L) {
-                if (k == key) {
-                    return values[i];
-                }
+            while ((k = keys[i]) != -1L && k != key) {
                 i = (i + 1) & mask;
             }
-            return -1;
+            return i;
+        }
+
+        int get(long key) {
+            int i = slot(key);
+            return key != -1L && keys[i] == key ? values[i] : -1;
         }
 
         /** Puts {@code value} when {@code key} is absent; answers the value now mapped. */
         int putIfAbsent(long key, int value) {
-            int i = hash(key) & mask;
-            long k;
-            while ((k = keys[i]) != -1L) {
-                if (k == key) {
-                    return values[i];
-                }
-                i = (i + 1) & mask;
+            int i = slot(key);
+            if (keys[i] == key) {
+                return values[i];
             }
             keys[i] = key;
             values[i] = value;
