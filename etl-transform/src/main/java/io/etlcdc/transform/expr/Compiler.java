@@ -169,19 +169,24 @@ final class Compiler {
         if (single != null) {
             return new Compiled(single, List.of(), null);
         }
-        block(children, body);
-        List<Object> parts = new ArrayList<>();
-        for (Node n : children) {
-            if (n instanceof TextNode t) {
-                parts.add(text(t));
-            } else if (n instanceof ExpressionNode e) {
-                parts.add(expression(e));
-            } else {
-                parts = null;
-                break;
+        if (children.stream().allMatch(n -> n instanceof TextNode || n instanceof ExpressionNode)) {
+            // only text and outputs: keep them as parts too (for LiteralShape), each expression compiled once
+            List<Object> parts = new ArrayList<>();
+            for (Node n : children) {
+                if (n instanceof TextNode t) {
+                    String text = text(t);
+                    parts.add(text);
+                    body.add((f, out) -> out.append(text));
+                } else {
+                    Expr expr = expression((ExpressionNode) n);
+                    parts.add(expr);
+                    body.add(output(expr));
+                }
             }
+            return new Compiled(null, List.copyOf(body), parts);
         }
-        return new Compiled(null, List.copyOf(body), parts);
+        block(children, body);
+        return new Compiled(null, List.copyOf(body), null);
     }
 
     private static String text(TextNode t) {
@@ -200,16 +205,20 @@ final class Compiler {
             return (f, out) -> out.append(text);
         }
         if (n instanceof ExpressionNode e) {
-            Expr expr = expression(e);
-            return (f, out) -> {
-                out.append(Py.str(expr.eval(f)));
-                f.checkLength(out.length());
-            };
+            return output(expression(e));
         }
         if (n instanceof TagNode t) {
             return tag(t);
         }
         throw new Unsupported(n.getClass().getSimpleName());
+    }
+
+    /** Writes an expression's text, within the output limit. */
+    private static Stmt output(Expr expr) {
+        return (f, out) -> {
+            out.append(Py.str(expr.eval(f)));
+            f.checkLength(out.length());
+        };
     }
 
     private Stmt tag(TagNode t) {
